@@ -1,0 +1,29 @@
+"""The 'veerkracht' Processing provider: the toolbox, models, batch mode and qgis_process see these."""
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from ..veerkracht_plugin.paths import ICON_PATH
+
+
+class VeerkrachtProvider(QgsProcessingProvider):
+    def id(self):
+        return "veerkracht"
+
+    def name(self):
+        return "Veerkracht"
+
+    def longName(self):  # noqa: N802 (QGIS API)
+        return "Veerkrachtkaarten voor woningcorporaties"
+
+    def icon(self):
+        return QIcon(str(ICON_PATH))
+
+    def loadAlgorithms(self):  # noqa: N802 (QGIS API)
+        for algorithm_class in algorithm_classes():
+            self.addAlgorithm(algorithm_class())
+
+
+def algorithm_classes():
+    """All algorithm classes, in the order the menu shows them."""
+    return []

@@ -1,0 +1,108 @@
+"""The plugin loads, shows its entries, registers Processing and leaves nothing behind."""
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QEvent
+from qgis.PyQt.QtWidgets import QToolBar
+
+from conftest import REPO
+
+EXPECTED_ALGORITHMS = set()
+
+
+def test_provider_registered(provider):
+    registered = QgsApplication.processingRegistry().providerById("veerkracht")
+    assert registered is provider
+    assert registered.name() == "Veerkracht"
+    assert {alg.name() for alg in registered.algorithms()} >= EXPECTED_ALGORITHMS
+
+
+def test_gui_entries_appear_and_disappear(veerkracht_plugin, qgis_iface, monkeypatch):
+    added, removed = [], []
+    monkeypatch.setattr(qgis_iface, "addPluginToMenu", lambda menu, action: added.append((menu, action)))
+    monkeypatch.setattr(qgis_iface, "removePluginMenu", lambda menu, action: removed.append((menu, action)))
+    registry = QgsApplication.processingRegistry()
+
+    def our_toolbars():
+        return [t for t in qgis_iface.mainWindow().findChildren(QToolBar) if t.objectName() == "VeerkrachtToolbar"]
+
+    try:
+        veerkracht_plugin.initGui()
+        n_algorithms = len(veerkracht_plugin.provider.algorithms())
+        assert len(added) == n_algorithms
+        assert all(menu == "&Veerkracht" for menu, _ in added)
+        assert [a.text() for _, a in added] == [alg.displayName() for alg in veerkracht_plugin.provider.algorithms()]
+        assert len(our_toolbars()) == 1
+
+        veerkracht_plugin.unload()
+        QgsApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert [a for _, a in removed] == [a for _, a in added]
+        assert registry.providerById("veerkracht") is None
+        assert our_toolbars() == []
+    finally:
+        veerkracht_plugin.initProcessing()  # the other tests need the provider again
+    assert registry.providerById("veerkracht") is veerkracht_plugin.provider
+
+
+def test_import_does_not_load_pandas():
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "import veerkracht, veerkracht.veerkracht_plugin.plugin, veerkracht.processing_algorithms.provider; "
+        "print('pandas' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(REPO / ".pytest_plugins")], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+@pytest.fixture(scope="module")
+def packaged_zip(tmp_path_factory):
+    target = tmp_path_factory.mktemp("dist") / "veerkracht.zip"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "package.py"), str(target)], check=True)
+    return target
+
+
+def test_package_contents(packaged_zip):
+    with zipfile.ZipFile(packaged_zip) as archive:
+        names = archive.namelist()
+    assert all(name.startswith("veerkracht/") for name in names)
+    assert "veerkracht/__init__.py" in names
+    assert "veerkracht/metadata.txt" in names
+    assert "veerkracht/resources/icon.svg" in names
+    assert not any(name.startswith(("veerkracht/tests/", "veerkracht/.venv/", "veerkracht/.git/")) for name in names)
+    assert not any("__pycache__" in name for name in names)
+
+
+def test_packaged_zip_loads_in_qgis(packaged_zip, tmp_path):
+    """Unpack the zip as 'Install from ZIP' does and load it with qgis.utils in a fresh QGIS process."""
+    plugins = tmp_path / "plugins"
+    with zipfile.ZipFile(packaged_zip) as archive:
+        archive.extractall(plugins)
+    script = f"""
+import sys
+from qgis.core import QgsApplication
+app = QgsApplication([], False)
+app.initQgis()
+sys.path[:0] = [{str(plugins)!r}, QgsApplication.pkgDataPath() + '/python/plugins']
+import qgis.utils
+from processing.core.Processing import Processing
+Processing.initialize()
+qgis.utils.plugin_paths = [{str(plugins)!r}]
+assert qgis.utils.loadPlugin('veerkracht'), 'loadPlugin failed'
+assert qgis.utils.startProcessingPlugin('veerkracht'), 'startProcessingPlugin failed'
+provider = QgsApplication.processingRegistry().providerById('veerkracht')
+print('PROVIDER', provider.name() if provider else None)
+print('FROM', sys.modules['veerkracht'].__file__)
+print('PANDAS', 'pandas' in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    assert lines["PROVIDER"] == "Veerkracht"
+    assert lines["FROM"].startswith(str(plugins))
+    assert lines["PANDAS"] == "False"

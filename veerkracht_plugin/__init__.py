@@ -1,0 +1,1 @@
+"""The plugin class, the dock and the pure-Python core (``core``, no Qt)."""
