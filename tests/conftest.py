@@ -8,20 +8,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
-_PLUGIN_PATH = REPO / ".pytest_plugins"
-
-
-def _make_plugin_importable():
-    _PLUGIN_PATH.mkdir(exist_ok=True)
-    link = _PLUGIN_PATH / "veerkracht"
-    if not link.exists():
-        link.symlink_to(REPO, target_is_directory=True)
-    if str(_PLUGIN_PATH) not in sys.path:
-        sys.path.insert(0, str(_PLUGIN_PATH))
-
-
+sys.path.insert(0, str(REPO / "scripts"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-_make_plugin_importable()
+
+from headless import plugin_import_path  # noqa: E402
+
+plugin_import_path()
 
 
 def pytest_report_header(config):
