@@ -26,4 +26,6 @@ class VeerkrachtProvider(QgsProcessingProvider):
 
 def algorithm_classes():
     """All algorithm classes, in the order the menu shows them."""
-    return []
+    from .join_indicators import JoinIndicatorsAlgorithm
+
+    return [JoinIndicatorsAlgorithm]

@@ -5,8 +5,17 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHIPPED = ["__init__.py", "metadata.txt", "LICENSE", "README.md", "veerkracht_plugin",
-           "processing_algorithms", "resources", "styles", "docs"]
+SHIPPED = [
+    "__init__.py",
+    "metadata.txt",
+    "LICENSE",
+    "README.md",
+    "veerkracht_plugin",
+    "processing_algorithms",
+    "resources",
+    "styles",
+    "docs",
+]
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache"}
 
 

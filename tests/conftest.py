@@ -21,10 +21,7 @@ def pytest_report_header(config):
     from qgis.core import Qgis
     from qgis.PyQt.QtCore import QT_VERSION_STR
 
-    return (
-        f"QGIS {Qgis.version()}, Qt {QT_VERSION_STR}, GDAL {gdal.__version__}, "
-        f"Python {sys.version.split()[0]}"
-    )
+    return f"QGIS {Qgis.version()}, Qt {QT_VERSION_STR}, GDAL {gdal.__version__}, Python {sys.version.split()[0]}"
 
 
 @pytest.fixture(scope="session")

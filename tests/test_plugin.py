@@ -5,13 +5,12 @@ import sys
 import zipfile
 
 import pytest
+from conftest import REPO
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QEvent
 from qgis.PyQt.QtWidgets import QToolBar
 
-from conftest import REPO
-
-EXPECTED_ALGORITHMS = set()
+EXPECTED_ALGORITHMS = {"joinindicators"}
 
 
 def test_provider_registered(provider):

@@ -4,12 +4,12 @@ Processing is registered in ``initProcessing`` (also called by qgis_process, whi
 menu and toolbar entries only in ``initGui``. Nothing here touches ``iface`` before QGIS asks.
 """
 
+from functools import partial
+
 from qgis.core import QgsApplication
-from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from ..processing_algorithms.provider import VeerkrachtProvider
-from .paths import ICON_PATH
 
 MENU = "&Veerkracht"
 
@@ -34,7 +34,7 @@ class VeerkrachtPlugin:
             action = QAction(algorithm.icon(), algorithm.displayName(), self.iface.mainWindow())
             action.setObjectName(f"veerkracht_{algorithm.name()}")
             action.setToolTip(algorithm.shortDescription() or algorithm.displayName())
-            action.triggered.connect(lambda _checked=False, alg_id=algorithm.id(): self.open_dialog(alg_id))
+            action.triggered.connect(partial(self.open_dialog, algorithm.id()))
             self.iface.addPluginToMenu(MENU, action)
             self.actions.append(action)
         if self.actions:
@@ -56,11 +56,7 @@ class VeerkrachtPlugin:
             self.provider = None
 
     @staticmethod
-    def open_dialog(algorithm_id):
+    def open_dialog(algorithm_id, _checked=False):
         import processing
 
         processing.execAlgorithmDialog(algorithm_id)
-
-
-def plugin_icon():
-    return QIcon(str(ICON_PATH))

@@ -1,0 +1,53 @@
+"""Small helpers shared by the tests: run an algorithm, read a layer back, collect the log."""
+
+import processing
+from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject, QgsVectorLayer
+
+
+class RecordingFeedback(QgsProcessingFeedback):
+    """Keeps what an algorithm logs, so tests can assert on warnings and counts."""
+
+    def __init__(self):
+        super().__init__()
+        self.infos, self.warnings = [], []
+
+    def pushInfo(self, info):  # noqa: N802 (QGIS API)
+        self.infos.append(info)
+        super().pushInfo(info)
+
+    def pushWarning(self, warning):  # noqa: N802 (QGIS API)
+        self.warnings.append(warning)
+        super().pushWarning(warning)
+
+    @property
+    def log(self):
+        return "\n".join(self.infos + self.warnings)
+
+
+def run(algorithm, parameters, feedback=None):
+    """processing.run with a fresh context; outputs given as layers where they are layers."""
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    results = processing.run(f"veerkracht:{algorithm}", parameters, context=context, feedback=feedback)
+    out = {}
+    for key, value in results.items():
+        if isinstance(value, str) and context.getMapLayer(value) is not None:
+            value = context.takeResultLayer(value)
+        elif isinstance(value, str) and value.split("|")[0].endswith((".gpkg", ".geojson", ".shp", ".csv")):
+            value = QgsVectorLayer(value, key, "ogr")
+        out[key] = value
+    return out
+
+
+def vector_layer(path, name="laag"):
+    layer = QgsVectorLayer(str(path), name, "ogr")
+    assert layer.isValid(), f"kan {path} niet openen"
+    return layer
+
+
+def features_by(layer, field):
+    return {feature[field]: feature for feature in layer.getFeatures()}
+
+
+def is_null(value):
+    return value is None or str(value) == "NULL"

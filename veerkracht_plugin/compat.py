@@ -1,0 +1,49 @@
+"""Differences between QGIS 3.22 (Qt5) and QGIS 3.36+/4 (Qt6), in one place.
+
+QGIS 3.36 moved many enums onto ``Qgis`` and QGIS 4 drops the old spellings; 3.22 only has the old ones.
+"""
+
+from qgis.core import (
+    Qgis,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsProcessing,
+    QgsProcessingParameterNumber,
+    QgsWkbTypes,
+)
+
+NEW_ENUMS = hasattr(Qgis, "ProcessingSourceType")
+
+if Qgis.versionInt() >= 33800:
+    from qgis.PyQt.QtCore import QMetaType
+
+    _TYPES = {"int": QMetaType.Type.LongLong, "float": QMetaType.Type.Double, "text": QMetaType.Type.QString}
+else:
+    from qgis.PyQt.QtCore import QVariant
+
+    _TYPES = {"int": QVariant.LongLong, "float": QVariant.Double, "text": QVariant.String}
+
+if NEW_ENUMS:
+    POLYGON_SOURCE = Qgis.ProcessingSourceType.VectorPolygon
+    ANY_GEOMETRY_SOURCE = Qgis.ProcessingSourceType.VectorAnyGeometry
+    ANY_VECTOR = Qgis.ProcessingSourceType.Vector
+    INTEGER = Qgis.ProcessingNumberParameterType.Integer
+    DOUBLE = Qgis.ProcessingNumberParameterType.Double
+    NO_GEOMETRY = Qgis.FeatureRequestFlag.NoGeometry
+    NO_GEOMETRY_WKB = Qgis.WkbType.NoGeometry
+else:
+    POLYGON_SOURCE = QgsProcessing.SourceType.TypeVectorPolygon
+    ANY_GEOMETRY_SOURCE = QgsProcessing.SourceType.TypeVectorAnyGeometry
+    ANY_VECTOR = QgsProcessing.SourceType.TypeVector
+    INTEGER = QgsProcessingParameterNumber.Type.Integer
+    DOUBLE = QgsProcessingParameterNumber.Type.Double
+    NO_GEOMETRY = QgsFeatureRequest.Flag.NoGeometry
+    NO_GEOMETRY_WKB = QgsWkbTypes.Type.NoGeometry
+
+FAST_INSERT = QgsFeatureSink.Flag.FastInsert
+
+
+def make_field(name, kind):
+    """A QgsField for kind 'int', 'float' or 'text'."""
+    return QgsField(name, _TYPES[kind])
