@@ -23,6 +23,7 @@ from ..veerkracht_plugin.compat import (
     NO_GEOMETRY,
     NO_GEOMETRY_WKB,
     POLYGON_SOURCE,
+    SKIP_GEOMETRY_CHECKS,
     make_field,
 )
 from .base import VeerkrachtAlgorithm
@@ -140,7 +141,7 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
 
         sample = QgsFeatureRequest().setFlags(NO_GEOMETRY)
         sample.setSubsetOfAttributes([code_index]).setLimit(500)
-        level = dominant_level(normalise_code(f[code_index]) for f in source.getFeatures(sample))
+        level = dominant_level(normalise_code(f[code_index]) for f in source.getFeatures(sample, SKIP_GEOMETRY_CHECKS))
         layer_codes = {}
 
         table_name, frame = self._read_table(parameters, context, feedback)
@@ -187,7 +188,9 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         empty = [None] * len(table.columns)
         total = source.featureCount() or 1
         matched_codes, unmatched_layer = set(), []
-        for current, feature in enumerate(source.getFeatures()):
+        # Attributes only: like QGIS' own attribute join, invalid geometries are passed on as they are.
+        features = source.getFeatures(QgsFeatureRequest(), SKIP_GEOMETRY_CHECKS)
+        for current, feature in enumerate(features):
             if feedback.isCanceled():
                 break
             raw = feature[code_index]
@@ -200,10 +203,10 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
                 values = empty
             else:
                 matched_codes.add(code)
-            out = QgsFeature(out_fields)
-            out.setGeometry(feature.geometry())
-            out.setAttributes(feature.attributes() + list(values))
-            sink.addFeature(out, FAST_INSERT)
+            attributes = feature.attributes()
+            feature.setFields(out_fields, False)
+            feature.setAttributes(attributes + list(values))
+            sink.addFeature(feature, FAST_INSERT)
             if current % 500 == 0:
                 feedback.setProgress(int(current * 100 / total))
 

@@ -1,7 +1,8 @@
 """Small helpers shared by the tests: run an algorithm, read a layer back, collect the log."""
 
 import processing
-from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject, QgsVectorLayer
+from processing.tools import dataobjects
+from qgis.core import QgsProcessingFeedback, QgsProject, QgsVectorLayer
 
 
 class RecordingFeedback(QgsProcessingFeedback):
@@ -26,7 +27,7 @@ class RecordingFeedback(QgsProcessingFeedback):
 
 def run(algorithm, parameters, feedback=None):
     """processing.run with a fresh context; outputs given as layers where they are layers."""
-    context = QgsProcessingContext()
+    context = dataobjects.createContext(feedback)  # as processing.run makes it: strict on invalid geometry
     context.setProject(QgsProject.instance())
     results = processing.run(f"veerkracht:{algorithm}", parameters, context=context, feedback=feedback)
     out = {}

@@ -9,6 +9,7 @@ from qgis.core import (
     QgsFeatureSink,
     QgsField,
     QgsProcessing,
+    QgsProcessingFeatureSource,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
@@ -32,6 +33,7 @@ if NEW_ENUMS:
     DOUBLE = Qgis.ProcessingNumberParameterType.Double
     NO_GEOMETRY = Qgis.FeatureRequestFlag.NoGeometry
     NO_GEOMETRY_WKB = Qgis.WkbType.NoGeometry
+    SKIP_GEOMETRY_CHECKS = Qgis.ProcessingFeatureSourceFlag.SkipGeometryValidityChecks
 else:
     POLYGON_SOURCE = QgsProcessing.SourceType.TypeVectorPolygon
     ANY_GEOMETRY_SOURCE = QgsProcessing.SourceType.TypeVectorAnyGeometry
@@ -40,6 +42,7 @@ else:
     DOUBLE = QgsProcessingParameterNumber.Type.Double
     NO_GEOMETRY = QgsFeatureRequest.Flag.NoGeometry
     NO_GEOMETRY_WKB = QgsWkbTypes.Type.NoGeometry
+    SKIP_GEOMETRY_CHECKS = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
 
 FAST_INSERT = QgsFeatureSink.Flag.FastInsert
 

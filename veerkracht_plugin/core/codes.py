@@ -16,6 +16,8 @@ def normalise_code(value, level="BU"):
     """
     if value is None:
         return None
+    if value.__class__ is str and len(value) == 10 and value[:2] == level and value[2:].isdigit():
+        return value  # already canonical: the common case, kept cheap for national layers
     text = str(value).strip().upper()
     if not text or text in ("NAN", "NONE", "NULL"):
         return None

@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import VeerkrachtError
 from .codes import LEVEL_NAMES, code_level, normalise_code
-from .tables import clean_text, to_number
+from .tables import clean_text, is_code_column, to_number
 
 TABLE_KEY_CANDIDATES = [
     "bu_code",
@@ -95,7 +95,7 @@ def prepare_table(frame, name, level="BU", key_column=None, year=None, fields=No
     chosen = _chosen_fields(available, fields, name)
     columns, values = [], []
     for column in chosen:
-        if _is_code_column(column):
+        if is_code_column(column):
             kind, converted = "text", clean_text(frame[column]).tolist()
         else:
             kind, converted = _convert(frame[column])
@@ -128,18 +128,13 @@ def _normalise_column(column, level):
     return column.astype(str).map(mapping)
 
 
-def _year_of(value):
-    text = str(value).strip()
-    return int(text[:4]) if text[:4].isdigit() else None
-
-
 def _select_year(frame, codes, name, key_column, year_column, year, notes):
     if year_column is None:
         if year not in (None, ""):
             notes.append(f"Jaar {year} opgegeven, maar tabel '{name}' heeft geen jaarkolom: alle regels gebruikt.")
         return frame, codes
-    years = frame[year_column].map(_year_of)
-    found = sorted({y for y in years.dropna().astype(int)})
+    years = pd.to_numeric(frame[year_column].astype(str).str.strip().str[:4], errors="coerce")
+    found = sorted(int(y) for y in years.dropna().unique())
     if year in (None, ""):
         if len(found) > 1 and codes.duplicated().any():
             raise VeerkrachtError(
@@ -204,18 +199,13 @@ def _chosen_fields(available, fields, name):
     return chosen
 
 
-def _is_code_column(name):
-    """Code columns stay text, so 0344 keeps its zero."""
-    name = str(name).lower()
-    return "code" in name or name.startswith("gwb_")
-
-
 def _convert(column):
     """('int' | 'float' | 'text', list of Python values with None for missing)."""
     numbers = to_number(column)
     if numbers is None:
         return "text", clean_text(column).tolist()
+    values = numbers.tolist()
     present = numbers.dropna()
     if len(present) and np.all(np.mod(present, 1) == 0) and present.abs().max() < 2**53:
-        return "int", [None if np.isnan(v) else int(v) for v in numbers.to_numpy()]
-    return "float", [None if np.isnan(v) else float(v) for v in numbers.to_numpy()]
+        return "int", [None if v != v else int(v) for v in values]
+    return "float", [None if v != v else v for v in values]

@@ -30,6 +30,8 @@ MISSING_MARKERS = {
     "-99999999.0",
 }
 MISSING_NUMBERS = (-99995, -99997, -99999999)
+# Markers the CSV parser turns into NaN itself; the numeric ones are masked after parsing (cheaper).
+TEXT_MARKERS = sorted(m for m in MISSING_MARKERS if m and not m.lstrip("-")[:1].isdigit())
 HEADER_SEARCH_ROWS = 30
 _DECIMAL_COMMA = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
@@ -167,11 +169,20 @@ def _clean_header(frame, name, header_row):
     return frame
 
 
+def is_code_column(name):
+    """Code columns stay text, so 0344 keeps its zero."""
+    name = str(name).lower()
+    return "code" in name or name.startswith("gwb_")
+
+
 def to_number(column):
-    """A text column as numbers, or None when it holds text. Missing markers become NaN.
+    """A column as numbers, or None when it holds text. Missing markers become NaN.
 
     Decimal commas (and dots as thousands separators) are read when every value is written that way.
     """
+    if pd.api.types.is_numeric_dtype(column):
+        numbers = column.astype(float)
+        return numbers.mask(numbers.isin(MISSING_NUMBERS))
     text = column.astype(str).str.strip()
     text = text.mask(text.isin(MISSING_MARKERS))
     present = text.notna()
