@@ -26,6 +26,8 @@ class VeerkrachtProvider(QgsProcessingProvider):
 
 def algorithm_classes():
     """All algorithm classes, in the order the menu shows them."""
+    from .compute_maps import ComputeMapsAlgorithm
     from .join_indicators import JoinIndicatorsAlgorithm
+    from .vulnerability_index import VulnerabilityIndexAlgorithm
 
-    return [JoinIndicatorsAlgorithm]
+    return [JoinIndicatorsAlgorithm, VulnerabilityIndexAlgorithm, ComputeMapsAlgorithm]

@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from veerkracht.veerkracht_plugin.core import VeerkrachtError
 from veerkracht.veerkracht_plugin.core.catalogue import MAP_IDS, class_labels, load_catalogue
 from veerkracht.veerkracht_plugin.core.maps import Settings, compute_maps, count_cuts_below, five_step
@@ -67,6 +66,11 @@ def test_corporatiebezit_boundaries():
     values = [9.99, 10, 24.9, 25, 49.9, 50, 200 / 3, 66.7, 100]
     out, _ = compute_maps(pd.DataFrame({"code": codes(9), "corporatie": values}))
     assert out["corporatiebezit_klasse"].tolist() == [1, 2, 2, 3, 3, 4, 4, 5, 5]
+
+
+def test_cbs_markers_are_missing_not_numbers():
+    out, _ = compute_maps(pd.DataFrame({"code": codes(3), "corporatie": [-99995, 30, -99997]}))
+    assert out["corporatiebezit_klasse"].tolist() == [0, 3, 0]
 
 
 def test_too_few_inhabitants_get_class_zero_and_leave_reference_set():

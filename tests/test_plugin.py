@@ -10,7 +10,7 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QEvent
 from qgis.PyQt.QtWidgets import QToolBar
 
-EXPECTED_ALGORITHMS = {"joinindicators"}
+EXPECTED_ALGORITHMS = {"joinindicators", "vulnerabilityindex", "computemaps"}
 
 
 def test_provider_registered(provider):

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .catalogue import MAP_IDS, class_labels, field_names, load_catalogue
 from .codes import gemeente_of
+from .tables import MISSING_NUMBERS
 
 # Canonical input columns, and the parameter a user sets for each.
 INPUTS = {
@@ -25,6 +26,7 @@ INPUTS = {
     "kwetsbaar_t1": "KWETSBAAR_END",
     "corporatie": "CORPORATIE",
     "inwoners": "INWONERS",
+    "water": "water",
 }
 
 
@@ -107,13 +109,16 @@ class MapComputer:
     def _column(self, name):
         if name not in self.frame.columns:
             return None
-        return pd.to_numeric(self.frame[name], errors="coerce").astype(float)
+        values = pd.to_numeric(self.frame[name], errors="coerce").astype(float)
+        return values.mask(values.isin(MISSING_NUMBERS))  # CBS markers straight from a PDOK layer
 
     def _inhabitant_mask(self):
+        """Buurten that may enter a reference set: enough inhabitants (when known) and not water."""
         inwoners = self._column("inwoners")
-        if inwoners is None:
-            return np.ones(self.n, dtype=bool)
-        return (inwoners >= self.settings.min_inwoners).to_numpy()
+        mask = np.ones(self.n, dtype=bool) if inwoners is None else (inwoners >= self.settings.min_inwoners).to_numpy()
+        if "water" in self.frame.columns:
+            mask &= ~self.frame["water"].astype(str).str.strip().str.upper().isin(["JA", "TRUE", "1"]).to_numpy()
+        return mask
 
     def _reference(self, report, columns):
         """Mask of the reference set: all inputs present and enough inhabitants. None when an input is absent."""

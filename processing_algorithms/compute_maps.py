@@ -1,0 +1,179 @@
+"""veerkracht:computemaps: the nine veerkrachtkaarten from a joined buurt layer."""
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+)
+
+from ..veerkracht_plugin.compat import INTEGER, POLYGON_SOURCE
+from .base import VeerkrachtAlgorithm
+from .layer_io import frame_rows, output_fields, read_attributes, write_features
+
+
+class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
+    INPUT = "INPUT"
+    INPUT_FIELD = "INPUT_FIELD"
+    LBM_CLASS = "LBM_CLASS"
+    AFW = "AFW"
+    ONV_START = "ONV_START"
+    ONV_END = "ONV_END"
+    KWETSBAAR_START = "KWETSBAAR_START"
+    KWETSBAAR_END = "KWETSBAAR_END"
+    CORPORATIE = "CORPORATIE"
+    INWONERS = "INWONERS"
+    MIN_INWONERS = "MIN_INWONERS"
+    OUTPUT = "OUTPUT"
+    REFERENCE = "REFERENTIESET"
+
+    # parameter -> (canonical column in the core, Dutch description)
+    FIELD_PARAMETERS = {
+        LBM_CLASS: ("lbm_klasse", "Leefbaarometer-klasse 1-9 (officiële klassekolom, wint van afw)"),
+        AFW: ("afw", "Leefbaarometer afwijking (afw), eindjaar"),
+        ONV_START: ("onv_t0", "Overlast en onveiligheid (onv), beginjaar"),
+        ONV_END: ("onv_t1", "Overlast en onveiligheid (onv), eindjaar"),
+        KWETSBAAR_START: ("kwetsbaar_t0", "Concentratie kwetsbare bewoners, beginjaar"),
+        KWETSBAAR_END: ("kwetsbaar_t1", "Concentratie kwetsbare bewoners, eindjaar"),
+        CORPORATIE: ("corporatie", "Percentage corporatiewoningen"),
+        INWONERS: ("inwoners", "Aantal inwoners"),
+    }
+
+    NAME = "computemaps"
+    DISPLAY_NAME = "Veerkrachtkaarten berekenen"
+    HELP = (
+        "Berekent de negen veerkrachtkaarten per buurt: leefbaarheid, overlast, ontwikkeling overlast, "
+        "kwetsbare bewoners, ontwikkeling kwetsbare bewoners, corporatiebezit, signalering (absoluut en "
+        "relatief) en de focuskaart.\n\n"
+        "Elke kaart krijgt drie velden: <kaart>_waarde, <kaart>_klasse en <kaart>_label. Klasse 0 is "
+        "'onvoldoende gegevens': ontbrekende invoer, of minder inwoners dan het minimum. Een kaart waarvan de "
+        "invoer niet is opgegeven is overal klasse 0; het logboek zegt waarom.\n\n"
+        "De referentieset (gemiddelde, standaardafwijking, percentielen) is elke buurt in de invoerlaag met alle "
+        "invoer van die kaart: laad de hele gemeente, of het hele land, als referentie. Water-buurten "
+        "(water = JA) doen niet mee.\n\n"
+        "Drempels, labels en kleuren staan in resources/kaarten.json; de regels in docs/methode.md."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Buurtlaag met indicatoren"), [POLYGON_SOURCE])
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.INPUT_FIELD,
+                self.tr("Buurtcodeveld (leeg: automatisch herkennen)"),
+                parentLayerParameterName=self.INPUT,
+                optional=True,
+            )
+        )
+        for name, (_, description) in self.FIELD_PARAMETERS.items():
+            self.addParameter(
+                QgsProcessingParameterField(
+                    name, self.tr(description), parentLayerParameterName=self.INPUT, optional=True
+                )
+            )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_INWONERS, self.tr("Minimum aantal inwoners (anders klasse 0)"), INTEGER, 50, minValue=0
+            )
+        )
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Veerkrachtkaarten"), POLYGON_SOURCE))
+        self.addOutput(QgsProcessingOutputString(self.REFERENCE, self.tr("Gebruikte referentieset")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
+        from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+        from ..veerkracht_plugin.core.maps import Settings, compute_maps
+
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        names = source.fields().names()
+        code_field = self.parameterAsString(parameters, self.INPUT_FIELD, context) or find_column(
+            names, LAYER_KEY_CANDIDATES
+        )
+        columns = {"code": code_field, "water": find_column(names, ["water"])}
+        for name, (canonical, _) in self.FIELD_PARAMETERS.items():
+            field = self.parameterAsString(parameters, name, context)
+            if field:
+                self._check_numeric(source, name, field)
+                columns[canonical] = field
+        if code_field is None:
+            feedback.pushWarning(
+                self.tr(
+                    "Geen buurtcodeveld gevonden: de relatieve signalering kan de gemeente niet "
+                    "bepalen en wordt klasse 0."
+                )
+            )
+
+        feedback.setProgressText(self.tr("Indicatoren lezen"))
+        frame = read_attributes(source, columns, feedback)
+        settings = Settings(min_inwoners=self.parameterAsInt(parameters, self.MIN_INWONERS, context))
+        feedback.setProgressText(self.tr("Kaarten berekenen"))
+        result, reports = compute_maps(frame, settings)
+        for report in reports:
+            (feedback.pushInfo if report.reference_size else feedback.pushWarning)(report.describe())
+        summary = self._reference_summary(reports, len(frame))
+        feedback.pushInfo(summary)
+
+        new_columns = []
+        for map_id in MAP_IDS:
+            waarde, klasse, label = field_names(map_id)
+            new_columns += [(waarde, "float"), (klasse, "int"), (label, "text")]
+        fields, kept = output_fields(source.fields(), new_columns, feedback)
+        sink, dest_id = self.parameterAsSink(
+            parameters, self.OUTPUT, context, fields, source.wkbType(), source.sourceCrs()
+        )
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        feedback.setProgressText(self.tr("Schrijven"))
+        write_features(source, sink, fields, kept, frame_rows(result[[n for n, _ in new_columns]]), feedback)
+
+        if context.willLoadLayerOnCompletion(dest_id):
+            self._metadata = MetadataPostProcessor(summary, [r.describe() for r in reports])
+            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(self._metadata)
+        return {self.OUTPUT: dest_id, self.REFERENCE: summary}
+
+    def _check_numeric(self, source, parameter, field):
+        index = source.fields().lookupField(field)
+        if index < 0:
+            raise QgsProcessingException(
+                self.tr("Parameter {}: veld '{}' bestaat niet in laag '{}'.").format(
+                    parameter, field, source.sourceName()
+                )
+            )
+        if not source.fields().at(index).isNumeric():
+            raise QgsProcessingException(
+                self.tr(
+                    "Parameter {}: veld '{}' in laag '{}' is geen getal maar {}. Koppel de tabel opnieuw met "
+                    "'Indicatoren koppelen aan buurten', dat getallen herkent."
+                ).format(parameter, field, source.sourceName(), source.fields().at(index).typeName())
+            )
+
+    @staticmethod
+    def _reference_summary(reports, n_buurten):
+        gemeenten = sorted({g for r in reports for g in r.gemeenten})
+        sizes = ", ".join(f"{r.map_id} {r.reference_size}" for r in reports)
+        shown = ", ".join(gemeenten[:20]) + (" ..." if len(gemeenten) > 20 else "")
+        return (
+            f"Referentieset: de {n_buurten} buurten van de invoerlaag in {len(gemeenten)} gemeente(n) "
+            f"({shown}); buurten per kaart: {sizes}."
+        )
+
+
+class MetadataPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Writes the reference set and the inputs of each map into the metadata of the loaded layer."""
+
+    def __init__(self, summary, details):
+        super().__init__()
+        self.summary, self.details = summary, details
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
+        metadata = layer.metadata()
+        metadata.setTitle("Veerkrachtkaarten")
+        metadata.setAbstract(self.summary + "\n\n" + "\n".join(self.details))
+        metadata.setKeywords({"veerkracht": ["veerkrachtkaarten", "Leefbaarometer 3.0", "CBS"]})
+        layer.setMetadata(metadata)
