@@ -12,7 +12,7 @@ from qgis.core import (
 
 from ..veerkracht_plugin.compat import INTEGER, POLYGON_SOURCE
 from .base import VeerkrachtAlgorithm
-from .layer_io import frame_rows, output_fields, read_attributes, write_features
+from .layer_io import frame_rows, output_fields, read_features, write_features
 
 
 class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
@@ -110,7 +110,7 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
             )
 
         feedback.setProgressText(self.tr("Indicatoren lezen"))
-        frame = read_attributes(source, columns, feedback)
+        features, attributes, frame = read_features(source, columns, feedback)
         settings = Settings(min_inwoners=self.parameterAsInt(parameters, self.MIN_INWONERS, context))
         feedback.setProgressText(self.tr("Kaarten berekenen"))
         result, reports = compute_maps(frame, settings)
@@ -130,7 +130,9 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         feedback.setProgressText(self.tr("Schrijven"))
-        write_features(source, sink, fields, kept, frame_rows(result[[n for n, _ in new_columns]]), feedback)
+        write_features(
+            features, attributes, sink, fields, kept, frame_rows(result[[n for n, _ in new_columns]]), feedback
+        )
 
         if context.willLoadLayerOnCompletion(dest_id):
             self._metadata = MetadataPostProcessor(summary, [r.describe() for r in reports])

@@ -1,28 +1,40 @@
-"""Moving attributes between QGIS features and pandas, shared by the algorithms that compute columns."""
+"""Moving attributes between QGIS features and pandas, shared by the algorithms that compute columns.
+
+Features are read once (``read_features``) and written back from that list, because PyQGIS' per-feature
+calls, not the computing, are what costs time on national layers.
+"""
 
 from qgis.core import QgsFeatureRequest, QgsFields
 
-from ..veerkracht_plugin.compat import FAST_INSERT, NO_GEOMETRY, SKIP_GEOMETRY_CHECKS, make_field
+from ..veerkracht_plugin.compat import FAST_INSERT, SKIP_GEOMETRY_CHECKS, make_field
 
 
-def _python(value):
-    return None if value is None or str(value) == "NULL" else value
+def read_features(source, columns, feedback):
+    """(features, attribute lists, DataFrame with one column per {canonical name: field name}).
 
-
-def read_attributes(source, columns, feedback):
-    """DataFrame with one column per {canonical name: field name}, in feature order; NULL becomes None."""
+    NULL becomes NaN in numeric columns (pandas' coercion) and 'NULL' text elsewhere, which the core treats
+    as missing.
+    """
     import pandas as pd
 
     names = {canonical: name for canonical, name in columns.items() if name}
     indices = [source.fields().lookupField(name) for name in names.values()]
-    request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(indices)
-    rows = []
-    for feature in source.getFeatures(request, SKIP_GEOMETRY_CHECKS):
+    features, attributes = [], []
+    for feature in source.getFeatures(QgsFeatureRequest(), SKIP_GEOMETRY_CHECKS):
         if feedback.isCanceled():
             break
-        attributes = feature.attributes()
-        rows.append([_python(attributes[i]) for i in indices])
-    return pd.DataFrame(rows, columns=list(names))
+        features.append(feature)
+        attributes.append(feature.attributes())
+    data = {}
+    for canonical, index in zip(names, indices):
+        values = [row[index] for row in attributes]
+        field = source.fields().at(index)
+        data[canonical] = (
+            pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+            if field.isNumeric()
+            else [None if v is None or str(v) == "NULL" else str(v) for v in values]
+        )
+    return features, attributes, pd.DataFrame(data, columns=list(names))
 
 
 def output_fields(source_fields, new_columns, feedback=None):
@@ -41,15 +53,16 @@ def output_fields(source_fields, new_columns, feedback=None):
     return fields, kept
 
 
-def write_features(source, sink, fields, kept, rows, feedback):
-    """Copy every feature with its kept attributes plus ``rows[i]``; progress and cancelling included."""
-    total = source.featureCount() or 1
-    for current, feature in enumerate(source.getFeatures(QgsFeatureRequest(), SKIP_GEOMETRY_CHECKS)):
+def write_features(features, attributes, sink, fields, kept, rows, feedback):
+    """Write each feature with its kept attributes plus ``rows[i]``; progress and cancelling included."""
+    total = len(features) or 1
+    all_kept = kept == list(range(len(kept))) and all(len(a) == len(kept) for a in attributes[:1])
+    for current, feature in enumerate(features):
         if feedback.isCanceled():
             break
-        attributes = feature.attributes()
+        old = attributes[current]
         feature.setFields(fields, False)
-        feature.setAttributes([attributes[i] for i in kept] + rows[current])
+        feature.setAttributes((old if all_kept else [old[i] for i in kept]) + rows[current])
         sink.addFeature(feature, FAST_INSERT)
         if current % 500 == 0:
             feedback.setProgress(int(current * 100 / total))

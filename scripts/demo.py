@@ -76,6 +76,69 @@ def join_stage(out_dir, processing, feedback):
     return joined
 
 
+# Per gemeente: the vulnerability index and the map inputs, as a GIS specialist would fill the dialogs.
+INDEX = {
+    "utrecht": {"YEAR_END": 2023, "COUNTS_END": ["kwb23_a_soz_wb"], "INWONERS_END": "kwb23_a_inw"},
+    "baarn": {
+        "YEAR_START": 2019,
+        "YEAR_END": 2023,
+        "COUNTS_START": ["k19_bijstandsontvangers"],
+        "COUNTS_END": ["k23_bijstandsontvangers"],
+        "INWONERS_START": "k19_aantal_inwoners",
+        "INWONERS_END": "k23_aantal_inwoners",
+        "SHARES_START": ["k19_huishoudens_laag_inkomen"],
+        "SHARES_END": ["k23_huishoudens_laag_inkomen"],
+    },
+}
+MAP_INPUTS = {
+    "utrecht": {
+        "AFW": "lbm24_afw",
+        "ONV_START": "lbm18_onv",
+        "ONV_END": "lbm24_onv",
+        "KWETSBAAR_END": "kwetsbaar_2023",
+        "CORPORATIE": "kwb23_p_wcorpw",
+        "INWONERS": "kwb23_a_inw",
+    },
+    "baarn": {
+        "AFW": "lbm24_afw",
+        "ONV_START": "lbm18_onv",
+        "ONV_END": "lbm24_onv",
+        "KWETSBAAR_START": "kwetsbaar_2019",
+        "KWETSBAAR_END": "kwetsbaar_2023",
+        "CORPORATIE": "perc_huurwoningen_in_bezit_woningcorporaties",
+        "INWONERS": "aantal_inwoners",
+    },
+}
+
+
+def maps_stage(out_dir, joined, processing, feedback):
+    """Vulnerability index and the nine maps per gemeente; prints the class counts of each map."""
+    from veerkracht.veerkracht_plugin.core.catalogue import MAP_IDS
+
+    results = {}
+    for gemeente, path in joined.items():
+        index = processing.run(
+            "veerkracht:vulnerabilityindex",
+            {"INPUT": str(path), "OUTPUT": "TEMPORARY_OUTPUT", **INDEX[gemeente]},
+            feedback=feedback,
+        )["OUTPUT"]
+        target = out_dir / f"{gemeente}-veerkrachtkaarten.gpkg"
+        result = processing.run(
+            "veerkracht:computemaps", {"INPUT": index, "OUTPUT": str(target), **MAP_INPUTS[gemeente]}, feedback=feedback
+        )
+        results[gemeente] = target
+        print(f"  {target.name}: {result['REFERENTIESET']}")
+        from qgis.core import QgsVectorLayer
+
+        layer = QgsVectorLayer(str(target), gemeente, "ogr")
+        for map_id in MAP_IDS:
+            counts = {}
+            for feature in layer.getFeatures():
+                counts[feature[f"{map_id}_klasse"]] = counts.get(feature[f"{map_id}_klasse"], 0) + 1
+            print(f"    {map_id:<24} klassen {dict(sorted(counts.items()))}")
+    return results
+
+
 def main(out_dir):
     out_dir = Path(out_dir).resolve()
     if out_dir.exists():
@@ -87,7 +150,9 @@ def main(out_dir):
 
     feedback = QgsProcessingFeedback()
     print("1. Indicatoren koppelen aan buurten")
-    join_stage(out_dir, processing, feedback)
+    joined = join_stage(out_dir, processing, feedback)
+    print("2. Kwetsbaarheidsindex en de negen veerkrachtkaarten")
+    maps_stage(out_dir, joined, processing, feedback)
     print(f"\nKlaar. Uitvoer staat in: {out_dir}")
 
 

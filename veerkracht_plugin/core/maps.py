@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import MAP_IDS, class_labels, field_names, load_catalogue
-from .codes import gemeente_of
 from .tables import MISSING_NUMBERS
 
 # Canonical input columns, and the parameter a user sets for each.
@@ -105,6 +104,14 @@ class MapComputer:
         self.out = pd.DataFrame(index=self.frame.index)
         self.reports = {}
         self.enough_inhabitants = self._inhabitant_mask()
+        self.gemeente = self._gemeenten()
+
+    def _gemeenten(self):
+        """GM code of every buurt, taken from its code (BU03440111 -> GM0344); None when not a CBS code."""
+        if "code" not in self.frame.columns:
+            return None
+        codes = self.frame["code"].astype(str).str.strip().str.upper()
+        return ("GM" + codes.str[2:6]).where(codes.str[:2].isin(["BU", "WK"]), None)
 
     def _column(self, name):
         if name not in self.frame.columns:
@@ -149,11 +156,14 @@ class MapComputer:
             all_values[mask] = values
             all_classes[mask] = classes
             report.reference_size = int(mask.sum())
-            if "code" in self.frame.columns:
-                report.gemeenten = sorted({g for g in self.frame.loc[mask, "code"].map(gemeente_of) if g})
+            if self.gemeente is not None:
+                report.gemeenten = sorted(g for g in self.gemeente[mask].dropna().unique())
+        lookup = np.array(
+            [labels.get(c, "") + (label_suffix if c else "") for c in range(max(labels) + 1)], dtype=object
+        )
         self.out[waarde] = all_values
         self.out[klasse] = all_classes
-        self.out[label] = [labels[c] + (label_suffix if c else "") for c in all_classes]
+        self.out[label] = lookup[all_classes]
         report.class_counts = {int(c): int(n) for c, n in zip(*np.unique(all_classes, return_counts=True))}
         self.reports[map_id] = report
 
@@ -240,7 +250,7 @@ class MapComputer:
         inputs = ["KWETSBAAR_START", "KWETSBAAR_END", "ONV_START", "ONV_END"]
         report = MapReport(map_id, inputs)
         mask = self._reference(report, ["kwetsbaar_t0", "kwetsbaar_t1", "onv_t0", "onv_t1"])
-        if mask is not None and relative and "code" not in self.frame.columns:
+        if mask is not None and relative and self.gemeente is None:
             report.notes.append("Reden: zonder buurtcodes is de gemeente onbekend.")
             mask = None
         score = classes = None
@@ -248,7 +258,7 @@ class MapComputer:
             d_k = (self._column("kwetsbaar_t1") - self._column("kwetsbaar_t0")).to_numpy()[mask]
             d_o = (self._column("onv_t1") - self._column("onv_t0")).to_numpy()[mask]
             if relative:
-                gemeente = self.frame.loc[mask, "code"].map(gemeente_of).to_numpy()
+                gemeente = self.gemeente[mask].fillna("?").to_numpy()
                 d_k = d_k - pd.Series(d_k).groupby(gemeente).transform("median").to_numpy()
                 d_o = d_o - pd.Series(d_o).groupby(gemeente).transform("median").to_numpy()
                 report.notes.append(
