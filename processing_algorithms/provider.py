@@ -26,8 +26,18 @@ class VeerkrachtProvider(QgsProcessingProvider):
 
 def algorithm_classes():
     """All algorithm classes, in the order the menu shows them."""
+    from .apply_styles import ApplyStylesAlgorithm
     from .compute_maps import ComputeMapsAlgorithm
+    from .export_geopackage import ExportGeoPackageAlgorithm
     from .join_indicators import JoinIndicatorsAlgorithm
+    from .make_maps import MakeMapsAlgorithm
     from .vulnerability_index import VulnerabilityIndexAlgorithm
 
-    return [JoinIndicatorsAlgorithm, VulnerabilityIndexAlgorithm, ComputeMapsAlgorithm]
+    return [
+        MakeMapsAlgorithm,
+        JoinIndicatorsAlgorithm,
+        VulnerabilityIndexAlgorithm,
+        ComputeMapsAlgorithm,
+        ApplyStylesAlgorithm,
+        ExportGeoPackageAlgorithm,
+    ]

@@ -9,6 +9,7 @@ from qgis.core import (
     QgsFeatureSink,
     QgsField,
     QgsProcessing,
+    QgsProcessingAlgorithm,
     QgsProcessingFeatureSource,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
@@ -34,6 +35,7 @@ if NEW_ENUMS:
     NO_GEOMETRY = Qgis.FeatureRequestFlag.NoGeometry
     NO_GEOMETRY_WKB = Qgis.WkbType.NoGeometry
     SKIP_GEOMETRY_CHECKS = Qgis.ProcessingFeatureSourceFlag.SkipGeometryValidityChecks
+    NO_THREADING = Qgis.ProcessingAlgorithmFlag.NoThreading
 else:
     POLYGON_SOURCE = QgsProcessing.SourceType.TypeVectorPolygon
     ANY_GEOMETRY_SOURCE = QgsProcessing.SourceType.TypeVectorAnyGeometry
@@ -43,6 +45,7 @@ else:
     NO_GEOMETRY = QgsFeatureRequest.Flag.NoGeometry
     NO_GEOMETRY_WKB = QgsWkbTypes.Type.NoGeometry
     SKIP_GEOMETRY_CHECKS = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
+    NO_THREADING = QgsProcessingAlgorithm.Flag.FlagNoThreading
 
 FAST_INSERT = QgsFeatureSink.Flag.FastInsert
 

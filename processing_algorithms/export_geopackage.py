@@ -1,0 +1,103 @@
+"""veerkracht:exportgeopackage: one GeoPackage with the layer, its nine styles and a QGIS project inside."""
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsCoordinateTransformContext,
+    QgsProcessingException,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterVectorLayer,
+    QgsProject,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
+
+from ..veerkracht_plugin.compat import NO_THREADING, POLYGON_SOURCE
+from .apply_styles import map_choice_parameter
+from .base import VeerkrachtAlgorithm
+
+LAYER_NAME = "veerkrachtkaarten"
+PROJECT_NAME = "Veerkrachtkaarten"
+
+
+def geopackage_project_uri(path):
+    return f"geopackage:{path}?projectName={PROJECT_NAME}"
+
+
+class ExportGeoPackageAlgorithm(VeerkrachtAlgorithm):
+    INPUT = "INPUT"
+    ACTIVE = "ACTIVE"
+    OUTPUT = "OUTPUT"
+
+    NAME = "exportgeopackage"
+    DISPLAY_NAME = "Delen als GeoPackage"
+    GROUP_ID = "kaarten"
+    GROUP = "Kaarten maken en delen"
+    HELP = (
+        "Schrijft de veerkrachtkaarten naar één GeoPackage om te delen met gemeente, zorgpartners en huurders: "
+        "de laag, de negen stijlen (de gekozen kaart als standaard) en een QGIS-project met een kaartthema per "
+        "kaart, allemaal in hetzelfde bestand.\n\n"
+        "Wie het bestand in QGIS opent (ook zonder deze plugin) ziet de gestileerde kaart; via Project > Openen "
+        "vanuit > GeoPackage opent het project met alle negen kaarten."
+    )
+
+    def flags(self):
+        return super().flags() | NO_THREADING  # builds a project: main thread only
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(self.INPUT, self.tr("Laag met veerkrachtkaarten"), [POLYGON_SOURCE])
+        )
+        self.addParameter(map_choice_parameter(self.ACTIVE, self.tr("Kaart die standaard wordt getoond")))
+        self.addParameter(
+            QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("GeoPackage"), self.tr("GeoPackage (*.gpkg)"))
+        )
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        from ..veerkracht_plugin.core.catalogue import MAP_IDS
+        from ..veerkracht_plugin.styling import StyleError, apply_styles, store_styles_in_geopackage
+
+        source = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        path = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        if path.suffix.lower() != ".gpkg":
+            path = path.with_suffix(".gpkg")
+        if path.exists():
+            path.unlink()  # a fresh file: never mix with an earlier export
+        active = MAP_IDS[self.parameterAsEnum(parameters, self.ACTIVE, context)]
+
+        feedback.setProgressText(self.tr("Laag schrijven"))
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName = "GPKG"
+        options.layerName = LAYER_NAME
+        error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
+            source, str(path), QgsCoordinateTransformContext(), options
+        )
+        if error != QgsVectorFileWriter.WriterError.NoError:
+            raise QgsProcessingException(self.tr("Kan {} niet schrijven: {}").format(path, message))
+        feedback.setProgress(40)
+        if feedback.isCanceled():
+            return {}
+
+        layer = QgsVectorLayer(f"{path}|layername={LAYER_NAME}", source.name() or LAYER_NAME, "ogr")
+        layer.setMetadata(source.metadata())
+        project = QgsProject()
+        project.setTitle(f"{PROJECT_NAME}: {source.name()}")
+        project.setCrs(source.crs())
+        project.addMapLayer(layer)
+        feedback.setProgressText(self.tr("Stijlen en project opslaan"))
+        try:
+            apply_styles(layer, project, active)
+            store_styles_in_geopackage(layer, active)
+        except StyleError as error:
+            raise QgsProcessingException(str(error)) from error
+        feedback.setProgress(80)
+        if not project.write(geopackage_project_uri(path)):
+            raise QgsProcessingException(
+                self.tr("Kan het project niet in {} opslaan: {}").format(path, project.error())
+            )
+        feedback.pushInfo(
+            self.tr("Gedeeld: {} (laag '{}', negen stijlen, project '{}').").format(path, LAYER_NAME, PROJECT_NAME)
+        )
+        return {self.OUTPUT: str(path)}

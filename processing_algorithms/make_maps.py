@@ -1,0 +1,300 @@
+"""veerkracht:makemaps: buurt layer + Leefbaarometer + kerncijfers -> joined, computed, styled maps.
+
+Only chains the other algorithms (join, index, compute, styles); it has no logic of its own.
+"""
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+    QgsVectorLayer,
+)
+
+from ..veerkracht_plugin.compat import ANY_VECTOR, INTEGER, POLYGON_SOURCE
+from .apply_styles import map_choice_parameter
+from .base import VeerkrachtAlgorithm
+
+CORPORATIE_LAYER_FIELDS = [
+    "percentage_huurwoningen_in_bezit_woningcorporaties",
+    "perc_huurwoningen_in_bezit_woningcorporaties",
+    "P_HUURCORP",
+    "p_wcorpw",
+]
+INWONERS_LAYER_FIELDS = ["aantal_inwoners", "AANT_INW", "a_inw"]
+
+
+class MakeMapsAlgorithm(VeerkrachtAlgorithm):
+    INPUT = "INPUT"
+    LEEFBAAROMETER = "LEEFBAAROMETER"
+    LBM_YEAR_START = "LBM_YEAR_START"
+    LBM_YEAR_END = "LBM_YEAR_END"
+    KERNCIJFERS_START = "KERNCIJFERS_START"
+    KERNCIJFERS_END = "KERNCIJFERS_END"
+    KWB_YEAR_START = "KWB_YEAR_START"
+    KWB_YEAR_END = "KWB_YEAR_END"
+    COUNTS = "COUNTS"
+    SHARES = "SHARES"
+    INWONERS_COLUMN = "INWONERS_COLUMN"
+    CORPORATIE_COLUMN = "CORPORATIE_COLUMN"
+    MIN_INWONERS = "MIN_INWONERS"
+    ACTIVE = "ACTIVE"
+    OUTPUT = "OUTPUT"
+    REFERENCE = "REFERENTIESET"
+
+    NAME = "makemaps"
+    DISPLAY_NAME = "Veerkrachtkaarten maken"
+    GROUP_ID = "kaarten"
+    GROUP = "Kaarten maken en delen"
+    HELP = (
+        "In één stap van bronbestanden naar gestileerde veerkrachtkaarten: koppelt de Leefbaarometer (begin- en "
+        "eindjaar) en de CBS Kerncijfers aan de buurtlaag, maakt de kwetsbaarheidsindex, berekent de negen kaarten "
+        "en zet de stijlen en kaartthema's klaar.\n\n"
+        "Kerncijfers: één bestand per jaar (kwb-2019.xlsx, kwb-2023.xlsx) of één lange tabel met een jaarkolom; "
+        "geef dan de jaren op. Zonder kerncijfers van een beginjaar blijven de ontwikkeling van kwetsbare "
+        "bewoners en beide signaleringskaarten klasse 0 (onvoldoende gegevens).\n\n"
+        "Componenten van de kwetsbaarheidsindex: kolomnamen in de kerncijfers, gescheiden door komma's; aantallen "
+        "worden per 1.000 inwoners gerekend. Corporatiebezit: een kolom in de kerncijfers, of leeg om het veld van "
+        "de buurtlaag (PDOK) te gebruiken."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Buurtlaag"), [POLYGON_SOURCE]))
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.LEEFBAAROMETER, self.tr("Leefbaarometer-scores buurten (CSV)"), [ANY_VECTOR]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.LBM_YEAR_START, self.tr("Leefbaarometer beginjaar"), INTEGER, 2018, minValue=2002, maxValue=2100
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.LBM_YEAR_END, self.tr("Leefbaarometer eindjaar"), INTEGER, 2024, minValue=2002, maxValue=2100
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.KERNCIJFERS_END, self.tr("CBS Kerncijfers, eindjaar (of lange tabel)"), [ANY_VECTOR]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.KWB_YEAR_END, self.tr("Kerncijfers eindjaar"), INTEGER, minValue=1900, maxValue=2100
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.KERNCIJFERS_START,
+                self.tr("CBS Kerncijfers, beginjaar (leeg: zelfde lange tabel)"),
+                [ANY_VECTOR],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.KWB_YEAR_START,
+                self.tr("Kerncijfers beginjaar (leeg: geen ontwikkeling van kwetsbare bewoners)"),
+                INTEGER,
+                optional=True,
+                minValue=1900,
+                maxValue=2100,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.COUNTS,
+                self.tr("Componenten: aantallen (per 1.000 inwoners)"),
+                defaultValue="a_soz_wb",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(self.SHARES, self.tr("Componenten: aandelen of percentages"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.INWONERS_COLUMN, self.tr("Kolom inwoners in de kerncijfers"), defaultValue="a_inw"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.CORPORATIE_COLUMN,
+                self.tr("Kolom % corporatiewoningen in de kerncijfers (leeg: uit de buurtlaag)"),
+                defaultValue="p_wcorpw",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_INWONERS, self.tr("Minimum aantal inwoners (anders klasse 0)"), INTEGER, 50, minValue=0
+            )
+        )
+        self.addParameter(map_choice_parameter(self.ACTIVE, self.tr("Actieve kaart")))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Veerkrachtkaarten"), POLYGON_SOURCE))
+        self.addOutput(QgsProcessingOutputString(self.REFERENCE, self.tr("Gebruikte referentieset")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        from ..veerkracht_plugin.core.join import find_column
+
+        def number(name):
+            return self.parameterAsInt(parameters, name, context) if parameters.get(name) not in (None, "") else None
+
+        def names(name):
+            return [n.strip() for n in self.parameterAsString(parameters, name, context).split(",") if n.strip()]
+
+        lbm_start, lbm_end = number(self.LBM_YEAR_START), number(self.LBM_YEAR_END)
+        kwb_start, kwb_end = number(self.KWB_YEAR_START), number(self.KWB_YEAR_END)
+        table_end = parameters[self.KERNCIJFERS_END]
+        table_start = (parameters.get(self.KERNCIJFERS_START) or table_end) if kwb_start else None
+        if parameters.get(self.KERNCIJFERS_START) and not kwb_start:
+            raise QgsProcessingException(self.tr("Kerncijfers voor een beginjaar opgegeven: geef ook KWB_YEAR_START."))
+        counts, shares = names(self.COUNTS), names(self.SHARES)
+        if not counts and not shares:
+            raise QgsProcessingException(self.tr("Geef minstens één component (COUNTS of SHARES) voor de index."))
+        inwoners = self.parameterAsString(parameters, self.INWONERS_COLUMN, context)
+        corporatie = self.parameterAsString(parameters, self.CORPORATIE_COLUMN, context)
+        source_fields = self.parameterAsSource(parameters, self.INPUT, context).fields().names()
+
+        steps = 6 if table_start else 5
+        multi = QgsProcessingMultiStepFeedback(steps, feedback)
+        step = 0
+
+        def child(algorithm, params, text):
+            nonlocal step
+            multi.setCurrentStep(step)
+            multi.setProgressText(text)
+            step += 1
+            result = self._run(algorithm, params, context, multi)
+            if multi.isCanceled():
+                raise QgsProcessingException(self.tr("Geannuleerd."))
+            return result
+
+        def join(layer, table, year, prefix, fields, text):
+            params = {
+                "INPUT": layer,
+                "TABLE": table,
+                "PREFIX": prefix,
+                "FIELDS": ",".join(fields),
+                "OUTPUT": "TEMPORARY_OUTPUT",
+            }
+            if year:
+                params["YEAR"] = year
+            return child("veerkracht:joinindicators", params, text)["OUTPUT"]
+
+        lbm = parameters[self.LEEFBAAROMETER]
+        layer = join(
+            parameters[self.INPUT],
+            lbm,
+            lbm_start,
+            f"lbm{lbm_start}_",
+            ["onv"],
+            self.tr("Leefbaarometer {} koppelen").format(lbm_start),
+        )
+        layer = join(
+            layer, lbm, lbm_end, f"lbm{lbm_end}_", ["afw", "onv"], self.tr("Leefbaarometer {} koppelen").format(lbm_end)
+        )
+        end_tag, start_tag = f"kwb{kwb_end}_", f"kwb{kwb_start}_"
+        layer = join(
+            layer,
+            table_end,
+            kwb_end,
+            end_tag,
+            counts + shares + [inwoners] + ([corporatie] if corporatie else []),
+            self.tr("Kerncijfers eindjaar koppelen"),
+        )
+        if table_start:
+            layer = join(
+                layer,
+                table_start,
+                kwb_start,
+                start_tag,
+                counts + shares + [inwoners],
+                self.tr("Kerncijfers beginjaar koppelen"),
+            )
+
+        index = {
+            "INPUT": layer,
+            "YEAR_END": kwb_end,
+            "COUNTS_END": [end_tag + c for c in counts],
+            "SHARES_END": [end_tag + s for s in shares],
+            "INWONERS_END": end_tag + inwoners,
+            "MIN_INWONERS": parameters.get(self.MIN_INWONERS, 50),
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        }
+        if table_start:
+            index.update(
+                {
+                    "YEAR_START": kwb_start,
+                    "COUNTS_START": [start_tag + c for c in counts],
+                    "SHARES_START": [start_tag + s for s in shares],
+                    "INWONERS_START": start_tag + inwoners,
+                }
+            )
+        layer = child("veerkracht:vulnerabilityindex", index, self.tr("Kwetsbaarheidsindex"))["OUTPUT"]
+
+        maps = {
+            "INPUT": layer,
+            "AFW": f"lbm{lbm_end}_afw",
+            "ONV_START": f"lbm{lbm_start}_onv",
+            "ONV_END": f"lbm{lbm_end}_onv",
+            "KWETSBAAR_END": f"kwetsbaar_{kwb_end}",
+            "INWONERS": end_tag + inwoners,
+            "MIN_INWONERS": parameters.get(self.MIN_INWONERS, 50),
+            "OUTPUT": parameters[self.OUTPUT],
+        }
+        if table_start:
+            maps["KWETSBAAR_START"] = f"kwetsbaar_{kwb_start}"
+        maps["CORPORATIE"] = end_tag + corporatie if corporatie else find_column(source_fields, CORPORATIE_LAYER_FIELDS)
+        if not maps["CORPORATIE"]:
+            feedback.pushWarning(self.tr("Geen kolom met % corporatiewoningen: kaart 6 wordt klasse 0."))
+            del maps["CORPORATIE"]
+        result = child("veerkracht:computemaps", maps, self.tr("Negen kaarten berekenen"))
+
+        self._output = result["OUTPUT"]
+        self._active = self.parameterAsEnum(parameters, self.ACTIVE, context)
+        if context.willLoadLayerOnCompletion(self._output):
+            self._styler = StylePostProcessor(self._active)
+            context.layerToLoadOnCompletionDetails(self._output).setPostProcessor(self._styler)
+        return {self.OUTPUT: self._output, self.REFERENCE: result["REFERENTIESET"]}
+
+    def postProcessAlgorithm(self, context, feedback):  # noqa: N802 (QGIS API)
+        """On the main thread: a GeoPackage output gets the nine styles stored inside, so it opens styled."""
+        from ..veerkracht_plugin.core.catalogue import MAP_IDS
+        from ..veerkracht_plugin.styling import apply_styles, store_styles_in_geopackage
+
+        output = getattr(self, "_output", None)
+        if isinstance(output, str) and ".gpkg" in output.lower():
+            layer = QgsVectorLayer(output, "veerkrachtkaarten", "ogr")
+            if layer.isValid():
+                apply_styles(layer, None, MAP_IDS[self._active])
+                store_styles_in_geopackage(layer, MAP_IDS[self._active])
+                feedback.pushInfo(self.tr("Stijlen opgeslagen in {}.").format(output.split("|")[0]))
+        return {}
+
+    @staticmethod
+    def _run(algorithm, params, context, feedback):
+        import processing
+
+        return processing.run(algorithm, params, context=context, feedback=feedback, is_child_algorithm=True)
+
+
+class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Applies the nine styles and map themes when the result is loaded into the project."""
+
+    def __init__(self, active_index):
+        super().__init__()
+        self.active_index = active_index
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
+        from ..veerkracht_plugin.core.catalogue import MAP_IDS
+        from ..veerkracht_plugin.styling import apply_styles
+
+        apply_styles(layer, context.project(), MAP_IDS[self.active_index])

@@ -1,0 +1,129 @@
+"""Rendering the maps without a screen: a plain image for pixel checks, a page with legend for people."""
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPage,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
+    QgsPrintLayout,
+    QgsRectangle,
+    QgsUnitTypes,
+)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor, QFont
+
+from .core.catalogue import map_entry
+from .styling import style_name
+
+RD_NEW = QgsCoordinateReferenceSystem("EPSG:28992")
+SOURCES = "Bronnen: CBS / Kadaster (CC-BY 4.0); Leefbaarometer 3.0, ministerie van BZK. Indeling: Veerkracht-plugin."
+
+
+def show_map(layer, map_id):
+    """Make ``map_id`` the layer's current style (styles must have been applied)."""
+    layer.styleManager().setCurrentStyle(style_name(map_id))
+
+
+def extent_in_rd(layer, margin=0.03):
+    from qgis.core import QgsCoordinateTransform, QgsProject
+
+    extent = QgsCoordinateTransform(layer.crs(), RD_NEW, QgsProject.instance()).transformBoundingBox(layer.extent())
+    extent.scale(1 + margin)
+    return extent
+
+
+def render_image(layer, map_id, width=600, height=600, antialiasing=False):
+    """The map alone as a QImage (no antialiasing by default, so each class shows its exact colour)."""
+    show_map(layer, map_id)
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(RD_NEW)
+    settings.setOutputSize(QSize(width, height))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    settings.setExtent(extent_in_rd(layer))
+    settings.setFlag(QgsMapSettings.Flag.Antialiasing, antialiasing)
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage()
+
+
+def _label(layout, text, x, y, w, h, size, bold=False):
+    label = QgsLayoutItemLabel(layout)
+    layout.addLayoutItem(label)
+    label.setText(text)
+    font = QFont("DejaVu Sans", size)
+    font.setBold(bold)
+    label.setFont(font)
+    label.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters))
+    label.attemptResize(QgsLayoutSize(w, h, QgsUnitTypes.LayoutMillimeters))
+    return label
+
+
+def map_page(project, layer, map_id, subtitle=""):
+    """An A4 landscape layout: title, the map, its legend, explanation and sources."""
+    entry = map_entry(map_id)
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    layout.setName(f"Veerkracht {entry['nummer']}: {entry['titel']}")
+    layout.pageCollection().page(0).setPageSize("A4", QgsLayoutItemPage.Orientation.Landscape)
+    _label(
+        layout,
+        f"{entry['nummer']}. {entry['titel']}" + (f" – {subtitle}" if subtitle else ""),
+        10,
+        6,
+        277,
+        10,
+        18,
+        bold=True,
+    )
+    _label(layout, entry["uitleg"], 10, 16, 277, 8, 10)
+
+    show_map(layer, map_id)
+    item = QgsLayoutItemMap(layout)
+    layout.addLayoutItem(item)  # before sizing: the item needs its layout to convert units
+    item.attemptResize(QgsLayoutSize(172, 170, QgsUnitTypes.LayoutMillimeters))  # resize first: a move of an
+    item.attemptMove(QgsLayoutPoint(10, 26, QgsUnitTypes.LayoutMillimeters))  # unsized map empties its extent
+    item.setCrs(RD_NEW)
+    item.setLayers([layer])
+    item.setFrameEnabled(True)
+    item.zoomToExtent(QgsRectangle(extent_in_rd(layer)))
+
+    legend = QgsLayoutItemLegend(layout)
+    layout.addLayoutItem(legend)
+    legend.setTitle("Legenda")
+    legend.setLinkedMap(item)
+    legend.setAutoUpdateModel(True)
+    legend.attemptMove(QgsLayoutPoint(188, 26, QgsUnitTypes.LayoutMillimeters))
+    _legend_font_size(legend, 10)
+    _label(layout, SOURCES, 10, 199, 277, 6, 8)
+    return layout
+
+
+def _legend_font_size(legend, size):
+    """Smaller legend labels: text formats from QGIS 3.30 on, fonts before."""
+    from qgis.core import QgsLegendStyle
+
+    style = legend.rstyle(QgsLegendStyle.Style.SymbolLabel)
+    if hasattr(style, "setTextFormat"):
+        text_format = style.textFormat()
+        text_format.setSize(size)
+        style.setTextFormat(text_format)
+    else:
+        style.setFont(QFont("DejaVu Sans", size))
+
+
+def export_png(layout, path, dpi=110):
+    """Export a layout's first page to PNG; raises RuntimeError with the path when QGIS fails."""
+    settings = QgsLayoutExporter.ImageExportSettings()
+    settings.dpi = dpi
+    result = QgsLayoutExporter(layout).exportToImage(str(path), settings)
+    if result != QgsLayoutExporter.ExportResult.Success:
+        raise RuntimeError(f"PNG-export mislukt ({result}): {path}")
+    return path

@@ -1,0 +1,149 @@
+"""The nine QML styles: built from the catalogue (scripts/make_styles.py), applied to layers as named
+styles with one map theme per map. Touches the project: call on the main thread."""
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsLinePatternFillSymbolLayer,
+    QgsMapLayerStyle,
+    QgsMapThemeCollection,
+    QgsRendererCategory,
+)
+
+from .core.catalogue import MAP_IDS, field_names, load_catalogue, map_entry
+from .paths import STYLES_DIR
+
+OUTLINE = {"outline_color": "255,255,255,255", "outline_width": "0.15", "outline_width_unit": "MM"}
+HATCH_COLOUR = "#6f6f6f"
+
+
+class StyleError(RuntimeError):
+    """A packaged style could not be loaded; the message names the file."""
+
+
+def style_path(map_id):
+    return STYLES_DIR / f"{map_id}.qml"
+
+
+def style_name(map_id):
+    """The name of the map's style in a layer's style manager and of its map theme: its Dutch title."""
+    entry = map_entry(map_id)
+    return f"{entry['nummer']}. {entry['titel']}"
+
+
+def class_symbol(colour, hatched=False):
+    symbol = QgsFillSymbol.createSimple({"color": colour, "style": "solid", **OUTLINE})
+    if hatched:
+        hatch = QgsLinePatternFillSymbolLayer()
+        hatch.setLineAngle(45)
+        hatch.setDistance(1.5)
+        hatch.setLineWidth(0.25)
+        hatch.setColor(_colour(HATCH_COLOUR))
+        symbol.appendSymbolLayer(hatch)
+    return symbol
+
+
+def _colour(hex_colour):
+    from qgis.PyQt.QtGui import QColor
+
+    return QColor(hex_colour)
+
+
+def build_renderer(map_id, catalogue=None):
+    """Categorised renderer on <map>_klasse: class 0 grey and hatched, then the catalogue's classes."""
+    catalogue = catalogue or load_catalogue()
+    zero = catalogue["klasse_0"]
+    categories = [QgsRendererCategory(zero["code"], class_symbol(zero["kleur"], hatched=True), zero["label"])]
+    for entry in map_entry(map_id, catalogue)["klassen"]:
+        categories.append(QgsRendererCategory(entry["code"], class_symbol(entry["kleur"]), entry["label"]))
+    return QgsCategorizedSymbolRenderer(field_names(map_id)[1], categories)
+
+
+def load_style(layer, map_id):
+    """Load the packaged QML into ``layer``; raise StyleError (naming the file) when QGIS refuses it."""
+    path = style_path(map_id)
+    if not path.is_file():
+        raise StyleError(f"Stijlbestand ontbreekt: {path}")
+    message, ok = layer.loadNamedStyle(str(path))
+    if not ok:
+        raise StyleError(f"Stijl {path.name} laadt niet in laag '{layer.name()}': {message}")
+    _mark_stand_in(layer, map_id)
+
+
+def _mark_stand_in(layer, map_id):
+    """When the layer's labels say the afw thresholds were a stand-in, the legend says so too."""
+    suffix = load_catalogue()["afw_drempels"].get("label_toevoeging", "")
+    if map_id != "leefbaarheid" or not suffix:
+        return
+    label_field = field_names(map_id)[2]
+    if layer.fields().lookupField(label_field) < 0:
+        return
+    labels = layer.uniqueValues(layer.fields().lookupField(label_field))
+    if not any(str(label).endswith(suffix) for label in labels):
+        return
+    renderer = layer.renderer()
+    for index, category in enumerate(renderer.categories()):
+        if category.value() != 0 and not category.label().endswith(suffix):
+            renderer.updateCategoryLabel(index, category.label() + suffix)
+
+
+def apply_styles(layer, project, active_map_id="signalering"):
+    """All nine styles in the layer's style manager and one map theme per map; ``active_map_id`` current.
+
+    Returns the style names in catalogue order.
+    """
+    manager = layer.styleManager()
+    names = []
+    for map_id in MAP_IDS:
+        load_style(layer, map_id)
+        style = QgsMapLayerStyle()
+        style.readFromLayer(layer)
+        name = style_name(map_id)
+        if name in manager.styles():
+            manager.removeStyle(name)
+        manager.addStyle(name, style)
+        names.append(name)
+    manager.setCurrentStyle(style_name(active_map_id))
+    layer.triggerRepaint()
+    if project is not None and project.mapLayer(layer.id()) is not None:
+        _add_themes(layer, project)
+    return names
+
+
+def _add_themes(layer, project):
+    """One theme per map: the layers visible now, with this layer in that map's style."""
+    themes = project.mapThemeCollection()
+    visible = [node.layer() for node in project.layerTreeRoot().findLayers() if node.isVisible() and node.layer()]
+    if layer not in visible:
+        visible.append(layer)
+    for map_id in MAP_IDS:
+        records = []
+        for other in visible:
+            record = QgsMapThemeCollection.MapThemeLayerRecord(other)
+            if other.id() == layer.id():
+                record.usingCurrentStyle = True
+                record.currentStyle = style_name(map_id)
+            records.append(record)
+        theme = QgsMapThemeCollection.MapThemeRecord()
+        theme.setLayerRecords(records)
+        name = style_name(map_id)
+        if themes.hasMapTheme(name):
+            themes.update(name, theme)
+        else:
+            themes.insert(name, theme)
+
+
+def store_styles_in_geopackage(layer, active_map_id):
+    """Save the nine styles (from ``apply_styles``) in the layer's GeoPackage, the active one as default,
+    so the file opens styled in any QGIS, without the plugin."""
+    manager = layer.styleManager()
+    current = manager.currentStyle()
+    try:
+        for map_id in MAP_IDS:
+            name = style_name(map_id)
+            manager.setCurrentStyle(name)
+            error = layer.saveStyleToDatabase(name, f"Veerkrachtkaart {name}", map_id == active_map_id, "")
+            if error:
+                raise StyleError(f"Stijl '{name}' kan niet in {layer.source()} worden opgeslagen: {error}")
+    finally:
+        manager.setCurrentStyle(current)
