@@ -10,6 +10,7 @@ def main():
 
     plugin_import_path()
     from qgis.core import QgsMapLayer, QgsVectorLayer
+
     from veerkracht.veerkracht_plugin.core.catalogue import MAP_IDS, field_names
     from veerkracht.veerkracht_plugin.styling import build_renderer, style_path
 

@@ -1,6 +1,7 @@
 """Code normalisation: the forms users meet all map onto the canonical CBS code."""
 
 import pytest
+
 from veerkracht.veerkracht_plugin.core.codes import dominant_level, gemeente_of, normalise_code, wijk_of
 
 

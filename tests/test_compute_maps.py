@@ -1,8 +1,9 @@
 """veerkracht:computemaps and veerkracht:vulnerabilityindex through processing.run, on the real sample data."""
 
 import pytest
-from helpers import RecordingFeedback, features_by, run
 from qgis.core import QgsProcessingException
+
+from helpers import RecordingFeedback, features_by, run
 
 pytestmark = pytest.mark.usefixtures("provider")
 

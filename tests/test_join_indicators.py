@@ -6,8 +6,9 @@ import json
 
 import pandas as pd
 import pytest
-from helpers import RecordingFeedback, features_by, is_null, run, vector_layer
 from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsProject, QgsVectorLayer
+
+from helpers import RecordingFeedback, features_by, is_null, run, vector_layer
 
 pytestmark = pytest.mark.usefixtures("provider")
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+
 from veerkracht.veerkracht_plugin.core import VeerkrachtError
 from veerkracht.veerkracht_plugin.core.catalogue import MAP_IDS, class_labels, load_catalogue
 from veerkracht.veerkracht_plugin.core.maps import Settings, compute_maps, count_cuts_below, five_step

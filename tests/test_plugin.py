@@ -5,10 +5,11 @@ import sys
 import zipfile
 
 import pytest
-from conftest import REPO
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QEvent
 from qgis.PyQt.QtWidgets import QToolBar
+
+from conftest import REPO
 
 EXPECTED_ALGORITHMS = {"joinindicators", "vulnerabilityindex", "computemaps"}
 

@@ -123,7 +123,14 @@ def export_png(layout, path, dpi=110):
     """Export a layout's first page to PNG; raises RuntimeError with the path when QGIS fails."""
     settings = QgsLayoutExporter.ImageExportSettings()
     settings.dpi = dpi
-    result = QgsLayoutExporter(layout).exportToImage(str(path), settings)
+    settings.exportMetadata = False
+    from osgeo import gdal
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")  # QGIS 3.22 tries to georeference PNGs in place; GDAL refuses
+    try:
+        result = QgsLayoutExporter(layout).exportToImage(str(path), settings)
+    finally:
+        gdal.PopErrorHandler()
     if result != QgsLayoutExporter.ExportResult.Success:
         raise RuntimeError(f"PNG-export mislukt ({result}): {path}")
     return path

@@ -60,11 +60,20 @@ def build_renderer(map_id, catalogue=None):
 
 
 def load_style(layer, map_id):
-    """Load the packaged QML into ``layer``; raise StyleError (naming the file) when QGIS refuses it."""
+    """Load the packaged QML into ``layer``; raise StyleError (naming the file) when QGIS refuses it.
+
+    Not ``loadNamedStyle``: for a GeoPackage with stored styles that loads the stored default instead.
+    """
+    from qgis.PyQt.QtXml import QDomDocument
+
     path = style_path(map_id)
     if not path.is_file():
         raise StyleError(f"Stijlbestand ontbreekt: {path}")
-    message, ok = layer.loadNamedStyle(str(path))
+    document = QDomDocument()
+    parsed = document.setContent(path.read_text(encoding="utf-8"))
+    if not (parsed[0] if isinstance(parsed, tuple) else parsed):
+        raise StyleError(f"Stijl {path.name} is geen geldige QML: {parsed}")
+    ok, message = layer.importNamedStyle(document)
     if not ok:
         raise StyleError(f"Stijl {path.name} laadt niet in laag '{layer.name()}': {message}")
     _mark_stand_in(layer, map_id)
@@ -142,7 +151,8 @@ def store_styles_in_geopackage(layer, active_map_id):
         for map_id in MAP_IDS:
             name = style_name(map_id)
             manager.setCurrentStyle(name)
-            error = layer.saveStyleToDatabase(name, f"Veerkrachtkaart {name}", map_id == active_map_id, "")
+            # GeoPackage style names hold 30 characters: the map id, with the Dutch title as description
+            error = layer.saveStyleToDatabase(map_id, f"Veerkrachtkaart {name}", map_id == active_map_id, "")
             if error:
                 raise StyleError(f"Stijl '{name}' kan niet in {layer.source()} worden opgeslagen: {error}")
     finally:
