@@ -150,8 +150,11 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         def names(name):
             return [n.strip() for n in self.parameterAsString(parameters, name, context).split(",") if n.strip()]
 
-        lbm_start, lbm_end = number(self.LBM_YEAR_START), number(self.LBM_YEAR_END)
-        kwb_start, kwb_end = number(self.KWB_YEAR_START), number(self.KWB_YEAR_END)
+        lbm_start = self.parameterAsInt(parameters, self.LBM_YEAR_START, context)  # defaults apply when omitted
+        lbm_end = self.parameterAsInt(parameters, self.LBM_YEAR_END, context)
+        kwb_end = self.parameterAsInt(parameters, self.KWB_YEAR_END, context)
+        kwb_start = number(self.KWB_YEAR_START)
+        min_inwoners = self.parameterAsInt(parameters, self.MIN_INWONERS, context)
         table_end = parameters[self.KERNCIJFERS_END]
         table_start = (parameters.get(self.KERNCIJFERS_START) or table_end) if kwb_start else None
         if parameters.get(self.KERNCIJFERS_START) and not kwb_start:
@@ -226,7 +229,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             "COUNTS_END": [end_tag + c for c in counts],
             "SHARES_END": [end_tag + s for s in shares],
             "INWONERS_END": end_tag + inwoners,
-            "MIN_INWONERS": parameters.get(self.MIN_INWONERS, 50),
+            "MIN_INWONERS": min_inwoners,
             "OUTPUT": "TEMPORARY_OUTPUT",
         }
         if table_start:
@@ -247,7 +250,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             "ONV_END": f"lbm{lbm_end}_onv",
             "KWETSBAAR_END": f"kwetsbaar_{kwb_end}",
             "INWONERS": end_tag + inwoners,
-            "MIN_INWONERS": parameters.get(self.MIN_INWONERS, 50),
+            "MIN_INWONERS": min_inwoners,
             "OUTPUT": parameters[self.OUTPUT],
         }
         if table_start:

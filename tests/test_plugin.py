@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from qgis.core import QgsApplication
+from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QEvent
 from qgis.PyQt.QtWidgets import QToolBar
 
@@ -33,16 +34,21 @@ def test_gui_entries_appear_and_disappear(veerkracht_plugin, qgis_iface, monkeyp
     try:
         veerkracht_plugin.initGui()
         n_algorithms = len(veerkracht_plugin.provider.algorithms())
-        assert len(added) == n_algorithms
+        assert len(added) == n_algorithms + 1  # every algorithm and the dock
         assert all(menu == "&Veerkracht" for menu, _ in added)
-        assert [a.text() for _, a in added] == [alg.displayName() for alg in veerkracht_plugin.provider.algorithms()]
+        assert [a.text() for _, a in added[1:]] == [
+            alg.displayName() for alg in veerkracht_plugin.provider.algorithms()
+        ]
+        assert added[0][1].text().startswith("Veerkracht-dock")
         assert len(our_toolbars()) == 1
+        assert len(qgis_iface.mainWindow().findChildren(QgsDockWidget, "VeerkrachtDock")) == 1
 
         veerkracht_plugin.unload()
         QgsApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert [a for _, a in removed] == [a for _, a in added]
         assert registry.providerById("veerkracht") is None
         assert our_toolbars() == []
+        assert qgis_iface.mainWindow().findChildren(QgsDockWidget, "VeerkrachtDock") == []
     finally:
         veerkracht_plugin.initProcessing()  # the other tests need the provider again
     assert registry.providerById("veerkracht") is veerkracht_plugin.provider

@@ -20,6 +20,7 @@ class VeerkrachtPlugin:
         self.provider = None
         self.actions = []
         self.toolbar = None
+        self.dock = None
 
     def initProcessing(self):  # noqa: N802 (QGIS API)
         if self.provider is None:
@@ -30,23 +31,44 @@ class VeerkrachtPlugin:
         self.initProcessing()
         self.toolbar = self.iface.addToolBar("Veerkracht")
         self.toolbar.setObjectName("VeerkrachtToolbar")
+        self._add_dock()
         for algorithm in self.provider.algorithms():
-            action = QAction(algorithm.icon(), algorithm.displayName(), self.iface.mainWindow())
+            action = QAction(algorithm.icon(), algorithm.displayName(), self.toolbar)  # deleted with the toolbar
             action.setObjectName(f"veerkracht_{algorithm.name()}")
             action.setToolTip(algorithm.shortDescription() or algorithm.displayName())
             action.triggered.connect(partial(self.open_dialog, algorithm.id()))
             self.iface.addPluginToMenu(MENU, action)
             self.actions.append(action)
-        if self.actions:
-            self.toolbar.addAction(self.actions[0])
+        if len(self.actions) > 1:
+            self.toolbar.addAction(self.actions[1])  # "Veerkrachtkaarten maken"
+
+    def _add_dock(self):
+        from qgis.PyQt.QtCore import Qt
+
+        from .dock import VeerkrachtDock
+
+        self.dock = VeerkrachtDock(self.iface, self.iface.mainWindow())
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        action = self.dock.toggleViewAction()
+        action.setText("Veerkracht-dock: gemeente en kaarten")
+        action.setIcon(self.provider.icon())
+        action.setObjectName("veerkracht_dock")
+        self.iface.addPluginToMenu(MENU, action)
+        self.toolbar.addAction(action)
+        self.actions.append(action)
 
     def unload(self):
         for action in self.actions:
             self.iface.removePluginMenu(MENU, action)
             if self.toolbar is not None:
                 self.toolbar.removeAction(action)
-            action.deleteLater()
         self.actions = []
+        if self.dock is not None:
+            self.dock.disconnect_project()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()  # also deletes its toggle action
+            self.dock = None
         if self.toolbar is not None:
             self.iface.mainWindow().removeToolBar(self.toolbar)
             self.toolbar.deleteLater()

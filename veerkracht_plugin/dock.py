@@ -1,0 +1,306 @@
+"""The gemeente dock: pick a layer and gemeente(n), flip through the nine maps, read the class counts."""
+
+from qgis.core import QgsApplication, QgsCoordinateTransform, QgsProject
+from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .core.catalogue import MAP_IDS, map_entry
+from .layer_queries import GemeenteIndex, class_expression, class_summary, is_veerkracht_layer
+from .styling import apply_styles, style_name
+
+SCOPE = "veerkracht"
+ATLAS_ALGORITHM = "veerkracht:wijkatlas"
+USER_ROLE = Qt.ItemDataRole.UserRole
+
+
+class VeerkrachtDock(QgsDockWidget):
+    def __init__(self, iface, parent=None):
+        super().__init__("Veerkracht", parent)
+        self.setObjectName("VeerkrachtDock")  # QGIS restores the dock's place by this name
+        self.iface = iface
+        self.project = QgsProject.instance()
+        self.layer = None
+        self.index = None
+        self._restoring = False
+        self._build()
+        self.project.layersAdded.connect(self.refresh_layers)
+        self.project.layersRemoved.connect(self.refresh_layers)
+        self.project.readProject.connect(self.restore)
+        self.refresh_layers()
+
+    # ---- widgets ----
+
+    def _build(self):
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        self.layer_combo = QComboBox(body)
+        self.layer_combo.setToolTip("Lagen met de velden van de negen veerkrachtkaarten")
+        layout.addWidget(QLabel("Laag met veerkrachtkaarten"))
+        layout.addWidget(self.layer_combo)
+
+        layout.addWidget(QLabel("Gemeente(n)"))
+        self.search = QLineEdit(body)
+        self.search.setPlaceholderText("Typ om te zoeken, bijvoorbeeld Utrecht of GM0344")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.gemeente_list = QListWidget(body)
+        self.gemeente_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.gemeente_list.setToolTip("Kies één of meer gemeenten (Ctrl of Shift voor meer)")
+        layout.addWidget(self.gemeente_list)
+        self.all_button = QPushButton("Alle gemeenten", body)
+        layout.addWidget(self.all_button)
+
+        layout.addWidget(QLabel("Kaart"))
+        self.map_combo = QComboBox(body)
+        for map_id in MAP_IDS:
+            self.map_combo.addItem(style_name(map_id), map_id)
+        self.map_combo.setCurrentIndex(MAP_IDS.index("signalering"))
+        layout.addWidget(self.map_combo)
+        self.explanation = QLabel(body)
+        self.explanation.setWordWrap(True)
+        layout.addWidget(self.explanation)
+
+        self.summary = QTableWidget(0, 3, body)
+        self.summary.setHorizontalHeaderLabels(["Klasse", "Buurten", "Inwoners"])
+        self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.summary.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.summary.setToolTip("Klik op een klasse om die buurten te selecteren")
+        layout.addWidget(self.summary)
+
+        layout.addWidget(QLabel("Buurten met veerkracht onder druk (dubbelklik om te zoomen)"))
+        self.pressure_list = QListWidget(body)
+        layout.addWidget(self.pressure_list)
+
+        buttons = QHBoxLayout()
+        self.atlas_button = QPushButton("Atlas maken", body)
+        buttons.addWidget(self.atlas_button)
+        layout.addLayout(buttons)
+        self.setWidget(body)
+
+        self.layer_combo.currentIndexChanged.connect(self._layer_chosen)
+        self.search.textChanged.connect(self._filter_list)
+        self.gemeente_list.itemSelectionChanged.connect(self._gemeenten_chosen)
+        self.all_button.clicked.connect(self.gemeente_list.clearSelection)
+        self.map_combo.currentIndexChanged.connect(self._map_chosen)
+        self.summary.cellClicked.connect(self._class_clicked)
+        self.pressure_list.itemDoubleClicked.connect(self._zoom_to_buurt)
+        self.atlas_button.clicked.connect(self.make_atlas)
+        self._update_atlas_button()
+
+    # ---- choices ----
+
+    def refresh_layers(self, *_args):
+        current = self.layer.id() if self.layer is not None and not _is_deleted(self.layer) else None
+        layers = [layer for layer in self.project.mapLayers().values() if is_veerkracht_layer(layer)]
+        self.layer_combo.blockSignals(True)
+        self.layer_combo.clear()
+        for layer in layers:
+            self.layer_combo.addItem(layer.name(), layer.id())
+        self.layer_combo.blockSignals(False)
+        ids = [layer.id() for layer in layers]
+        if current in ids:
+            self.layer_combo.setCurrentIndex(ids.index(current))
+        elif layers:
+            self.layer_combo.setCurrentIndex(len(layers) - 1)  # the latest layer
+            restoring, self._restoring = self._restoring, True  # not a user's choice: keep the stored one
+            try:
+                self._layer_chosen()
+            finally:
+                self._restoring = restoring
+        else:
+            self.layer, self.index = None, None
+            self.gemeente_list.clear()
+            self.summary.setRowCount(0)
+            self.pressure_list.clear()
+
+    def _layer_chosen(self, *_args):
+        layer_id = self.layer_combo.currentData()
+        self.layer = self.project.mapLayer(layer_id) if layer_id else None
+        self.gemeente_list.blockSignals(True)
+        self.gemeente_list.clear()
+        if self.layer is None:
+            self.gemeente_list.blockSignals(False)
+            return
+        if style_name(MAP_IDS[0]) not in self.layer.styleManager().styles():
+            apply_styles(self.layer, self.project, self.current_map())
+        self.index = GemeenteIndex(self.layer)
+        for gemeente in self.index.gemeenten():
+            item = QListWidgetItem(gemeente.display)
+            item.setData(USER_ROLE, gemeente)
+            self.gemeente_list.addItem(item)
+        self.gemeente_list.blockSignals(False)
+        self._map_chosen()
+        self._save()
+
+    def _filter_list(self, text):
+        text = text.strip().lower()
+        for row in range(self.gemeente_list.count()):
+            item = self.gemeente_list.item(row)
+            item.setHidden(bool(text) and text not in item.text().lower())
+
+    def chosen_gemeenten(self):
+        return [item.data(USER_ROLE) for item in self.gemeente_list.selectedItems()]
+
+    def select_gemeenten(self, codes):
+        """Select gemeenten by code (as a user would click them) and apply the filter."""
+        self.gemeente_list.blockSignals(True)
+        self.gemeente_list.clearSelection()
+        for row in range(self.gemeente_list.count()):
+            item = self.gemeente_list.item(row)
+            if item.data(USER_ROLE).code in codes:
+                item.setSelected(True)
+        self.gemeente_list.blockSignals(False)
+        self._gemeenten_chosen()
+
+    def _gemeenten_chosen(self):
+        if self.layer is None:
+            return
+        expression = self.index.filter_expression(self.chosen_gemeenten())
+        if not self.layer.setSubsetString(expression):
+            self.iface.messageBar().pushWarning(
+                "Veerkracht", f"Filter werkt niet op laag {self.layer.name()}: {expression}"
+            )
+            return
+        self.zoom_to_layer()
+        self._update_summary()
+        self._save()
+
+    def current_map(self):
+        return self.map_combo.currentData()
+
+    def _map_chosen(self, *_args):
+        map_id = self.current_map()
+        self.explanation.setText(map_entry(map_id)["uitleg"])
+        if self.layer is not None:
+            self.layer.styleManager().setCurrentStyle(style_name(map_id))
+            self.layer.triggerRepaint()
+            self._update_summary()
+            self._save()
+
+    # ---- reading ----
+
+    def _update_summary(self):
+        rows = class_summary(self.layer, self.current_map())
+        self.summary.setRowCount(len(rows))
+        for position, row in enumerate(rows):
+            label = QTableWidgetItem(row.label)
+            label.setData(Qt.ItemDataRole.DecorationRole, QColor(row.colour))
+            label.setData(USER_ROLE, row.code)
+            self.summary.setItem(position, 0, label)
+            self.summary.setItem(position, 1, QTableWidgetItem(str(row.buurten)))
+            self.summary.setItem(position, 2, QTableWidgetItem(f"{row.inwoners:,}".replace(",", ".")))
+        self.summary.resizeColumnsToContents()
+        self._update_pressure_list()
+
+    def _update_pressure_list(self):
+        self.pressure_list.clear()
+        name_field = next(
+            (f for f in ("buurtnaam", "BU_NAAM", "statnaam", "regio") if self.layer.fields().lookupField(f) >= 0), None
+        )
+        for feature in self.layer.getFeatures(class_expression("signalering", 1)):
+            text = str(feature[name_field]) if name_field else f"buurt {feature.id()}"
+            item = QListWidgetItem(text)
+            item.setData(USER_ROLE, feature.id())
+            self.pressure_list.addItem(item)
+
+    def _class_clicked(self, row, _column):
+        code = self.summary.item(row, 0).data(USER_ROLE)
+        self.layer.selectByExpression(class_expression(self.current_map(), code))
+
+    def _zoom_to_buurt(self, item):
+        feature = self.layer.getFeature(item.data(USER_ROLE))
+        self._zoom_to(feature.geometry().boundingBox())
+
+    def zoom_to_layer(self):
+        self.layer.updateExtents()
+        self._zoom_to(self.layer.extent())
+
+    def _zoom_to(self, extent):
+        canvas = self.iface.mapCanvas()
+        transform = QgsCoordinateTransform(self.layer.crs(), canvas.mapSettings().destinationCrs(), self.project)
+        extent = transform.transformBoundingBox(extent)
+        extent.scale(1.05)
+        canvas.setExtent(extent)
+        canvas.refresh()
+
+    # ---- project ----
+
+    def _save(self):
+        if self._restoring or self.layer is None:
+            return
+        self.project.writeEntry(SCOPE, "layer", self.layer.id())
+        self.project.writeEntry(SCOPE, "gemeenten", [g.code for g in self.chosen_gemeenten()])
+        self.project.writeEntry(SCOPE, "map", self.current_map())
+
+    def restore(self, *_args):
+        """Put back the choice stored in the project."""
+        self._restoring = True
+        try:
+            self.refresh_layers()
+            layer_id, found = self.project.readEntry(SCOPE, "layer", "")
+            index = self.layer_combo.findData(layer_id) if found else -1
+            if index >= 0:
+                self.layer_combo.setCurrentIndex(index)
+                self._layer_chosen()
+            map_id, found = self.project.readEntry(SCOPE, "map", "")
+            if found and map_id in MAP_IDS:
+                self.map_combo.setCurrentIndex(MAP_IDS.index(map_id))
+            codes, found = self.project.readListEntry(SCOPE, "gemeenten", [])
+            if found and self.layer is not None:
+                self.select_gemeenten(set(codes))
+        finally:
+            self._restoring = False
+
+    # ---- atlas ----
+
+    def _update_atlas_button(self):
+        available = QgsApplication.processingRegistry().algorithmById(ATLAS_ALGORITHM) is not None
+        self.atlas_button.setEnabled(available)
+        self.atlas_button.setToolTip(
+            "Maakt een atlas per wijk voor de gekozen gemeenten"
+            if available
+            else "Komt beschikbaar met het algoritme 'Atlas per wijk'"
+        )
+
+    def make_atlas(self):
+        import processing
+
+        processing.execAlgorithmDialog(
+            ATLAS_ALGORITHM,
+            {
+                "INPUT": self.layer.id() if self.layer else None,
+                "GEMEENTE": [g.code for g in self.chosen_gemeenten()],
+            },
+        )
+
+    def disconnect_project(self):
+        for signal, slot in (
+            (self.project.layersAdded, self.refresh_layers),
+            (self.project.layersRemoved, self.refresh_layers),
+            (self.project.readProject, self.restore),
+        ):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+
+
+def _is_deleted(layer):
+    from qgis.PyQt import sip
+
+    return sip.isdeleted(layer)

@@ -1,0 +1,140 @@
+"""What the dock and the atlas ask of a veerkracht layer: its gemeenten, a safe filter, class counts.
+
+Filters are built with QgsExpression's quoting (never by pasting text), so 's-Gravenhage works, and only
+with operators every provider understands (=, IN, LIKE, OR), so they work as subset strings on GeoPackage,
+GeoJSON, shapefile, PostGIS and memory layers alike.
+"""
+
+from dataclasses import dataclass
+
+from qgis.core import QgsExpression, QgsFeatureRequest
+
+from .compat import NO_GEOMETRY
+from .core.catalogue import MAP_IDS, class_labels, field_names, load_catalogue, map_entry
+from .core.codes import gemeente_of, normalise_code
+from .core.join import LAYER_KEY_CANDIDATES, find_column
+
+GEMEENTE_CODE_FIELDS = ["gemeentecode", "GM_CODE", "gm_code"]
+GEMEENTE_NAME_FIELDS = ["gemeentenaam", "GM_NAAM", "gm_naam"]
+INWONERS_FIELDS = ["aantal_inwoners", "AANT_INW", "a_inw"]
+
+
+def is_veerkracht_layer(layer):
+    """A vector layer with the class fields of all nine maps."""
+    fields = getattr(layer, "fields", None)
+    if fields is None:
+        return False
+    names = set(layer.fields().names())
+    return all(field_names(map_id)[1] in names for map_id in MAP_IDS)
+
+
+def inwoners_field(layer):
+    """The inhabitants field: a PDOK/kwb name, or a joined one such as kwb2023_a_inw."""
+    names = layer.fields().names()
+    found = find_column(names, INWONERS_FIELDS)
+    if found:
+        return found
+    return next((n for n in names if n.lower().endswith(("_a_inw", "_aantal_inwoners"))), None)
+
+
+@dataclass(frozen=True)
+class Gemeente:
+    code: str
+    name: str
+
+    @property
+    def display(self):
+        return f"{self.name} ({self.code})" if self.name != self.code else self.code
+
+
+class GemeenteIndex:
+    """How gemeenten are told apart in one layer: a code field, the buurt code, or a name field."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        names = layer.fields().names()
+        self.code_field = find_column(names, GEMEENTE_CODE_FIELDS)
+        self.name_field = find_column(names, GEMEENTE_NAME_FIELDS)
+        self.buurt_field = find_column(names, LAYER_KEY_CANDIDATES)
+
+    def gemeenten(self):
+        """Sorted by name; the code comes from the buurt code where the layer has no gemeente code."""
+        fields = [f for f in (self.code_field, self.name_field, self.buurt_field) if f]
+        request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, self.layer.fields())
+        found = {}
+        subset = self.layer.subsetString()
+        if subset:
+            self.layer.setSubsetString("")  # every gemeente of the layer, not only the chosen ones
+        try:
+            features = list(self.layer.getFeatures(request))
+        finally:
+            if subset:
+                self.layer.setSubsetString(subset)
+        for feature in features:
+            code = None
+            if self.code_field:
+                code = normalise_code(feature[self.code_field], "GM")
+            elif self.buurt_field:
+                code = gemeente_of(normalise_code(feature[self.buurt_field]))
+            name = _text(feature[self.name_field]) if self.name_field else None
+            key = code or name
+            if key:
+                found.setdefault(key, Gemeente(code or name, name or code))
+        return sorted(found.values(), key=lambda g: (g.name.lstrip("'").lower(), g.code))
+
+    def filter_expression(self, gemeenten):
+        """A subset string selecting these gemeenten; '' for all."""
+        if not gemeenten:
+            return ""
+        if self.code_field:
+            return _in(self.code_field, [g.code for g in gemeenten])
+        if self.buurt_field:
+            column = QgsExpression.quotedColumnRef(self.buurt_field)
+            return " OR ".join(
+                f"{column} LIKE {QgsExpression.quotedString('BU' + g.code[2:] + '%')}" for g in gemeenten
+            )
+        return _in(self.name_field, [g.name for g in gemeenten])
+
+
+def _in(field, values):
+    quoted = ", ".join(QgsExpression.quotedString(v) for v in values)
+    return f"{QgsExpression.quotedColumnRef(field)} IN ({quoted})"
+
+
+def _text(value):
+    return None if value is None or str(value) == "NULL" else str(value)
+
+
+@dataclass
+class ClassRow:
+    code: int
+    label: str
+    colour: str
+    buurten: int
+    inwoners: int
+
+
+def class_summary(layer, map_id):
+    """Buurten and inhabitants per class of ``map_id`` in the layer as filtered now, every class listed."""
+    klasse = field_names(map_id)[1]
+    inwoners = inwoners_field(layer)
+    fields = [klasse] + ([inwoners] if inwoners else [])
+    request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, layer.fields())
+    counts, people = {}, {}
+    for feature in layer.getFeatures(request):
+        code = feature[klasse]
+        code = 0 if code is None or str(code) == "NULL" else int(code)
+        counts[code] = counts.get(code, 0) + 1
+        value = feature[inwoners] if inwoners else None
+        if value is not None and str(value) != "NULL" and float(value) > 0:
+            people[code] = people.get(code, 0) + int(value)
+    colours = {c["code"]: c["kleur"] for c in map_entry(map_id)["klassen"]}
+    colours[0] = load_catalogue()["klasse_0"]["kleur"]
+    return [
+        ClassRow(code, label, colours[code], counts.get(code, 0), people.get(code, 0))
+        for code, label in sorted(class_labels(map_id).items(), key=lambda item: (item[0] == 0, item[0]))
+    ]
+
+
+def class_expression(map_id, code):
+    return f"{QgsExpression.quotedColumnRef(field_names(map_id)[1])} = {int(code)}"
