@@ -32,6 +32,7 @@ def algorithm_classes():
     from .join_indicators import JoinIndicatorsAlgorithm
     from .make_maps import MakeMapsAlgorithm
     from .vulnerability_index import VulnerabilityIndexAlgorithm
+    from .wijk_atlas import WijkAtlasAlgorithm
 
     return [
         MakeMapsAlgorithm,
@@ -40,4 +41,5 @@ def algorithm_classes():
         ComputeMapsAlgorithm,
         ApplyStylesAlgorithm,
         ExportGeoPackageAlgorithm,
+        WijkAtlasAlgorithm,
     ]

@@ -12,7 +12,15 @@ from qgis.PyQt.QtWidgets import QToolBar
 
 from conftest import REPO
 
-EXPECTED_ALGORITHMS = {"joinindicators", "vulnerabilityindex", "computemaps"}
+EXPECTED_ALGORITHMS = {
+    "joinindicators",
+    "vulnerabilityindex",
+    "computemaps",
+    "makemaps",
+    "applystyles",
+    "exportgeopackage",
+    "wijkatlas",
+}
 
 
 def test_provider_registered(provider):

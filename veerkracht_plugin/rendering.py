@@ -101,22 +101,25 @@ def map_page(project, layer, map_id, subtitle=""):
     legend.setLinkedMap(item)
     legend.setAutoUpdateModel(True)
     legend.attemptMove(QgsLayoutPoint(188, 26, QgsUnitTypes.LayoutMillimeters))
-    _legend_font_size(legend, 10)
+    set_legend_font_size(legend, 10)
     _label(layout, SOURCES, 10, 199, 277, 6, 8)
     return layout
 
 
-def _legend_font_size(legend, size):
-    """Smaller legend labels: text formats from QGIS 3.30 on, fonts before."""
+def set_legend_font_size(legend, size):
+    """Legend labels at ``size`` points: text formats from QGIS 3.30 on, fonts before."""
     from qgis.core import QgsLegendStyle
 
-    style = legend.rstyle(QgsLegendStyle.Style.SymbolLabel)
-    if hasattr(style, "setTextFormat"):
-        text_format = style.textFormat()
-        text_format.setSize(size)
-        style.setTextFormat(text_format)
-    else:
-        style.setFont(QFont("DejaVu Sans", size))
+    for part in (QgsLegendStyle.Style.SymbolLabel, QgsLegendStyle.Style.Subgroup, QgsLegendStyle.Style.Group):
+        style = legend.rstyle(part)
+        if hasattr(style, "setTextFormat"):
+            text_format = style.textFormat()
+            text_format.setSize(size)
+            style.setTextFormat(text_format)
+        else:
+            font = QFont("DejaVu Sans")
+            font.setPointSizeF(size)
+            style.setFont(font)
 
 
 def export_png(layout, path, dpi=110):
