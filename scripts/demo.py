@@ -1,7 +1,7 @@
 """`make demo`: the plugin's main job, headless, on the bundled sample data (Utrecht and Baarn).
 
-Per gemeente: `veerkracht:makemaps` from the original files, a shared GeoPackage (`exportgeopackage`) and one
-PNG per map. Everything goes into one output folder, printed at the end.
+Per gemeente: `veerkracht:makemaps` from the original files, a shared GeoPackage (`exportgeopackage`), one
+PNG per map and the atlas per wijk (`wijkatlas`, PDF plus PNGs of its first pages). Everything goes into one output folder, printed at the end.
 """
 
 import shutil
@@ -74,6 +74,31 @@ def share_and_render(name, path, out_dir, processing, feedback):
         print(f"    {png.relative_to(out_dir)}  klassen {dict(sorted(counts.items()))}")
 
 
+WIJKEN = {"Utrecht": SAMPLE / "utrecht" / "wijken-2024-GM0344.geojson"}
+
+
+def atlas(name, path, out_dir, processing, feedback):
+    """The atlas per wijk as PDF, and PNGs of its first two pages to look at."""
+    import subprocess
+
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    project = QgsProject.instance()
+    project.clear()
+    layer = QgsVectorLayer(str(path), name, "ogr")
+    project.addMapLayer(layer)
+    pdf = out_dir / f"{name.lower()}-atlas.pdf"
+    params = {"INPUT": layer, "OUTPUT": str(pdf)}
+    if name in WIJKEN:
+        params["WIJKEN"] = str(WIJKEN[name])
+    result = processing.run("veerkracht:wijkatlas", params, feedback=feedback)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(out_dir / f"{name.lower()}-atlas")],
+        check=True,
+    )
+    print(f"  atlas: {pdf.name} ({result['PAGES']} pagina's, lay-out '{result['LAYOUT']}'), eerste pagina's als PNG")
+
+
 def main(out_dir):
     out_dir = Path(out_dir).resolve()
     if out_dir.exists():
@@ -88,6 +113,7 @@ def main(out_dir):
         print(f"{name}: veerkrachtkaarten maken uit de originele bestanden")
         path = make_maps(name, job, out_dir, processing, feedback)
         share_and_render(name, path, out_dir, processing, feedback)
+        atlas(name, path, out_dir, processing, feedback)
     print(f"\nKlaar. Uitvoer staat in: {out_dir}")
 
 
