@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PY := /usr/bin/python3
 APT_PACKAGES := qgis python3-qgis qgis-providers python3-pandas python3-openpyxl python3-odf \
-	python3-pytest python3-venv poppler-utils
+	python3-pytest python3-venv poppler-utils gdal-bin postgresql postgresql-15-postgis-3
 OUT ?= out
 export QT_QPA_PLATFORM := offscreen
 export QGIS_PREFIX_PATH := /usr

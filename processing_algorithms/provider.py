@@ -31,6 +31,7 @@ def algorithm_classes():
     from .export_geopackage import ExportGeoPackageAlgorithm
     from .join_indicators import JoinIndicatorsAlgorithm
     from .make_maps import MakeMapsAlgorithm
+    from .vastgoed_per_buurt import VastgoedPerBuurtAlgorithm
     from .vulnerability_index import VulnerabilityIndexAlgorithm
     from .wijk_atlas import WijkAtlasAlgorithm
 
@@ -42,4 +43,5 @@ def algorithm_classes():
         ApplyStylesAlgorithm,
         ExportGeoPackageAlgorithm,
         WijkAtlasAlgorithm,
+        VastgoedPerBuurtAlgorithm,
     ]

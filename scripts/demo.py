@@ -1,7 +1,8 @@
 """`make demo`: the plugin's main job, headless, on the bundled sample data (Utrecht and Baarn).
 
 Per gemeente: `veerkracht:makemaps` from the original files, a shared GeoPackage (`exportgeopackage`), one
-PNG per map and the atlas per wijk (`wijkatlas`, PDF plus PNGs of its first pages). Everything goes into one output folder, printed at the end.
+PNG per map, the atlas per wijk (`wijkatlas`, PDF plus PNGs of its first pages) and the made-up demo vastgoed
+per buurt (`vastgoedperbuurt`). Everything goes into one output folder, printed at the end.
 """
 
 import shutil
@@ -74,6 +75,34 @@ def share_and_render(name, path, out_dir, processing, feedback):
         print(f"    {png.relative_to(out_dir)}  klassen {dict(sorted(counts.items()))}")
 
 
+VASTGOED = SAMPLE / "vastgoed-demo.gpkg"
+
+
+def own_stock(name, path, out_dir, processing, feedback):
+    """The made-up demo vastgoed on the buurten: where does 'our' stock lie in buurten under pressure?"""
+    from qgis.core import QgsVectorLayer
+
+    buurten = out_dir / f"{name.lower()}-eigen-bezit-buurten.gpkg"
+    vastgoed = out_dir / f"{name.lower()}-eigen-bezit-vastgoed.gpkg"
+    processing.run(
+        "veerkracht:vastgoedperbuurt",
+        {
+            "INPUT": str(path),
+            "VASTGOED": f"{VASTGOED}|layername=vhe_punten",
+            "VHE_FIELD": "vhe",
+            "OUTPUT_BUURTEN": str(buurten),
+            "OUTPUT_VASTGOED": str(vastgoed),
+        },
+        feedback=feedback,
+    )
+    layer = QgsVectorLayer(str(buurten), "b", "ogr")
+    units = {}
+    for feature in layer.getFeatures():
+        units[feature["signalering_label"]] = units.get(feature["signalering_label"], 0) + (feature["eigen_vhe"] or 0)
+    summary = ", ".join(f"{label}: {n:g}" for label, n in sorted(units.items()) if n)
+    print(f"  eigen bezit (fictief): {buurten.name}, {vastgoed.name}; vhe per signaleringsklasse: {summary}")
+
+
 WIJKEN = {"Utrecht": SAMPLE / "utrecht" / "wijken-2024-GM0344.geojson"}
 
 
@@ -114,6 +143,7 @@ def main(out_dir):
         path = make_maps(name, job, out_dir, processing, feedback)
         share_and_render(name, path, out_dir, processing, feedback)
         atlas(name, path, out_dir, processing, feedback)
+        own_stock(name, path, out_dir, processing, feedback)
     print(f"\nKlaar. Uitvoer staat in: {out_dir}")
 
 

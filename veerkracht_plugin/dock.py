@@ -6,6 +6,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -20,7 +21,15 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from .core.catalogue import MAP_IDS, map_entry
-from .layer_queries import GemeenteIndex, class_expression, class_summary, is_veerkracht_layer
+from .layer_queries import (
+    GemeenteIndex,
+    class_expression,
+    class_summary,
+    combine,
+    has_own_stock,
+    is_veerkracht_layer,
+    own_stock_expression,
+)
 from .styling import apply_styles, style_name
 
 SCOPE = "veerkracht"
@@ -64,6 +73,9 @@ class VeerkrachtDock(QgsDockWidget):
         layout.addWidget(self.gemeente_list)
         self.all_button = QPushButton("Alle gemeenten", body)
         layout.addWidget(self.all_button)
+        self.own_only = QCheckBox("Alleen buurten met eigen bezit", body)
+        self.own_only.setToolTip("Beschikbaar voor een laag uit 'Eigen bezit per buurt'")
+        layout.addWidget(self.own_only)
 
         layout.addWidget(QLabel("Kaart"))
         self.map_combo = QComboBox(body)
@@ -75,8 +87,8 @@ class VeerkrachtDock(QgsDockWidget):
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)
 
-        self.summary = QTableWidget(0, 3, body)
-        self.summary.setHorizontalHeaderLabels(["Klasse", "Buurten", "Inwoners"])
+        self.summary = QTableWidget(0, 4, body)
+        self.summary.setHorizontalHeaderLabels(["Klasse", "Buurten", "Inwoners", "Eigen vhe"])
         self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.summary.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.summary.setToolTip("Klik op een klasse om die buurten te selecteren")
@@ -96,6 +108,7 @@ class VeerkrachtDock(QgsDockWidget):
         self.search.textChanged.connect(self._filter_list)
         self.gemeente_list.itemSelectionChanged.connect(self._gemeenten_chosen)
         self.all_button.clicked.connect(self.gemeente_list.clearSelection)
+        self.own_only.toggled.connect(self._gemeenten_chosen)
         self.map_combo.currentIndexChanged.connect(self._map_chosen)
         self.summary.cellClicked.connect(self._class_clicked)
         self.pressure_list.itemDoubleClicked.connect(self._zoom_to_buurt)
@@ -139,6 +152,11 @@ class VeerkrachtDock(QgsDockWidget):
         if style_name(MAP_IDS[0]) not in self.layer.styleManager().styles():
             apply_styles(self.layer, self.project, self.current_map())
         self.index = GemeenteIndex(self.layer)
+        own = has_own_stock(self.layer)
+        self.own_only.setEnabled(own)
+        if not own:
+            self.own_only.setChecked(False)
+        self.summary.setColumnHidden(3, not own)
         for gemeente in self.index.gemeenten():
             item = QListWidgetItem(gemeente.display)
             item.setData(USER_ROLE, gemeente)
@@ -170,7 +188,10 @@ class VeerkrachtDock(QgsDockWidget):
     def _gemeenten_chosen(self):
         if self.layer is None:
             return
-        expression = self.index.filter_expression(self.chosen_gemeenten())
+        expression = combine(
+            self.index.filter_expression(self.chosen_gemeenten()),
+            own_stock_expression() if self.own_only.isChecked() else "",
+        )
         if not self.layer.setSubsetString(expression):
             self.iface.messageBar().pushWarning(
                 "Veerkracht", f"Filter werkt niet op laag {self.layer.name()}: {expression}"
@@ -204,6 +225,7 @@ class VeerkrachtDock(QgsDockWidget):
             self.summary.setItem(position, 0, label)
             self.summary.setItem(position, 1, QTableWidgetItem(str(row.buurten)))
             self.summary.setItem(position, 2, QTableWidgetItem(f"{row.inwoners:,}".replace(",", ".")))
+            self.summary.setItem(position, 3, QTableWidgetItem(f"{row.eigen_vhe:,.0f}".replace(",", ".")))
         self.summary.resizeColumnsToContents()
         self._update_pressure_list()
 

@@ -105,6 +105,24 @@ def _text(value):
     return None if value is None or str(value) == "NULL" else str(value)
 
 
+OWN_UNITS_FIELD = "eigen_vhe"
+
+
+def has_own_stock(layer):
+    """A buurt layer made by 'Eigen bezit per buurt'."""
+    return layer is not None and layer.fields().lookupField(OWN_UNITS_FIELD) >= 0
+
+
+def own_stock_expression():
+    return f"{QgsExpression.quotedColumnRef(OWN_UNITS_FIELD)} > 0"
+
+
+def combine(*expressions):
+    """AND of the non-empty expressions, each in brackets."""
+    parts = [f"({e})" for e in expressions if e]
+    return " AND ".join(parts)
+
+
 @dataclass
 class ClassRow:
     code: int
@@ -112,26 +130,29 @@ class ClassRow:
     colour: str
     buurten: int
     inwoners: int
+    eigen_vhe: float = 0.0
 
 
 def class_summary(layer, map_id):
     """Buurten and inhabitants per class of ``map_id`` in the layer as filtered now, every class listed."""
     klasse = field_names(map_id)[1]
     inwoners = inwoners_field(layer)
-    fields = [klasse] + ([inwoners] if inwoners else [])
+    own = OWN_UNITS_FIELD if has_own_stock(layer) else None
+    fields = [klasse] + [f for f in (inwoners, own) if f]
     request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, layer.fields())
-    counts, people = {}, {}
+    counts, people, units = {}, {}, {}
     for feature in layer.getFeatures(request):
         code = feature[klasse]
         code = 0 if code is None or str(code) == "NULL" else int(code)
         counts[code] = counts.get(code, 0) + 1
-        value = feature[inwoners] if inwoners else None
-        if value is not None and str(value) != "NULL" and float(value) > 0:
-            people[code] = people.get(code, 0) + int(value)
+        for field, totals in ((inwoners, people), (own, units)):
+            value = feature[field] if field else None
+            if value is not None and str(value) != "NULL" and float(value) > 0:
+                totals[code] = totals.get(code, 0) + float(value)
     colours = {c["code"]: c["kleur"] for c in map_entry(map_id)["klassen"]}
     colours[0] = load_catalogue()["klasse_0"]["kleur"]
     return [
-        ClassRow(code, label, colours[code], counts.get(code, 0), people.get(code, 0))
+        ClassRow(code, label, colours[code], counts.get(code, 0), int(people.get(code, 0)), units.get(code, 0.0))
         for code, label in sorted(class_labels(map_id).items(), key=lambda item: (item[0] == 0, item[0]))
     ]
 
