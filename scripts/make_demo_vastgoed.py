@@ -92,7 +92,7 @@ def main(target=TARGET):
         if target.exists():
             options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
         error = QgsVectorFileWriter.writeAsVectorFormatV3(
-            layer, str(TARGET), QgsProject.instance().transformContext(), options
+            layer, str(target), QgsProject.instance().transformContext(), options
         )
         if error[0] != QgsVectorFileWriter.NoError:
             raise SystemExit(f"{layer.name()}: {error[1]}")
