@@ -90,11 +90,11 @@ def main(target=TARGET):
         options.driverName = "GPKG"
         options.layerName = layer.name()
         if target.exists():
-            options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
         error = QgsVectorFileWriter.writeAsVectorFormatV3(
             layer, str(target), QgsProject.instance().transformContext(), options
         )
-        if error[0] != QgsVectorFileWriter.NoError:
+        if error[0] != QgsVectorFileWriter.WriterError.NoError:
             raise SystemExit(f"{layer.name()}: {error[1]}")
         print(f"{target}|layername={layer.name()}: {layer.featureCount()} objecten")
 

@@ -32,13 +32,13 @@ from qgis.core import (
     QgsProperty,
     QgsReadWriteContext,
     QgsRuleBasedRenderer,
-    QgsUnitTypes,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QVariant
 from qgis.PyQt.QtGui import QFont
 from qgis.PyQt.QtXml import QDomDocument
 
+from .compat import KILOMETERS, LAYOUT_MM, SCALEBAR_FIT_WIDTH
 from .core.catalogue import class_labels, field_names
 from .core.codes import gemeente_of, normalise_code, wijk_of
 from .core.join import LAYER_KEY_CANDIDATES, find_column
@@ -50,7 +50,7 @@ from .styling import apply_styles, style_name
 TEMPLATE_PATH = RESOURCES_DIR / "atlas_wijk.qpt"
 PERSPECTIVES_PATH = RESOURCES_DIR / "handelingsperspectieven.json"
 RD_NEW = "EPSG:28992"
-MM = QgsUnitTypes.LayoutMillimeters
+MM = LAYOUT_MM
 ON_WIJK_PAGE = "attribute(@atlas_feature, 'niveau') = 'wijk'"
 WIJK_NAME_FIELDS = ["wijknaam", "WK_NAAM", "statnaam"]
 WIJK_CODE_FIELDS = ["wijkcode", "WK_CODE", "statcode"]
@@ -84,7 +84,9 @@ def _label(layout, item_id, text, x, y, w, h, size, bold=False):
 
 def _only_on(item, wijk_page):
     expression = f"NOT ({ON_WIJK_PAGE})" if wijk_page else ON_WIJK_PAGE
-    item.dataDefinedProperties().setProperty(QgsLayoutObject.ExcludeFromExports, QgsProperty.fromExpression(expression))
+    item.dataDefinedProperties().setProperty(
+        QgsLayoutObject.DataDefinedProperty.ExcludeFromExports, QgsProperty.fromExpression(expression)
+    )
 
 
 def _map(layout, item_id, x, y, w, h, margin=0.08):
@@ -94,7 +96,7 @@ def _map(layout, item_id, x, y, w, h, margin=0.08):
     _place(item, x, y, w, h)
     item.setCrs(QgsCoordinateReferenceSystem(RD_NEW))
     item.setAtlasDriven(True)
-    item.setAtlasScalingMode(QgsLayoutItemMap.Auto)
+    item.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
     item.setAtlasMargin(margin)
     item.setFrameEnabled(True)
     return item
@@ -116,18 +118,16 @@ def _legend(layout, item_id, linked, x, y, w, h, size):
 
 def _scale_bar(layout, item_id, linked, x, y):
     """A kilometre bar that fits itself to each atlas page's scale."""
-    from qgis.core import QgsScaleBarSettings
-
     bar = QgsLayoutItemScaleBar(layout)
     layout.addLayoutItem(bar)
     bar.setId(item_id)
     bar.setLinkedMap(linked)
     bar.setStyle("Single Box")
-    bar.setUnits(QgsUnitTypes.DistanceKilometers)
+    bar.setUnits(KILOMETERS)
     bar.setUnitLabel("km")
     bar.setNumberOfSegmentsLeft(0)
     bar.setNumberOfSegments(2)
-    bar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFitWidth)
+    bar.setSegmentSizeMode(SCALEBAR_FIT_WIDTH)
     bar.setMinimumBarWidth(20)
     bar.setMaximumBarWidth(50)
     bar.setHeight(2)

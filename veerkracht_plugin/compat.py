@@ -53,3 +53,24 @@ FAST_INSERT = QgsFeatureSink.Flag.FastInsert
 def make_field(name, kind):
     """A QgsField for kind 'int', 'float' or 'text'."""
     return QgsField(name, _TYPES[kind])
+
+
+def _moved(new_enum, member, old):
+    """``Qgis.<new_enum>.<member>`` where QGIS has it (3.36+, 4), else the 3.22 spelling ``old``."""
+    enum = getattr(Qgis, new_enum, None)
+    return getattr(enum, member) if enum is not None else old
+
+
+def _layout_enums():
+    from qgis.core import QgsMapSettings, QgsScaleBarSettings, QgsUnitTypes
+
+    return (
+        _moved("LayoutUnit", "Millimeters", QgsUnitTypes.LayoutUnit.LayoutMillimeters),
+        _moved("DistanceUnit", "Kilometers", QgsUnitTypes.DistanceUnit.DistanceKilometers),
+        _moved("ScaleBarSegmentSizeMode", "FitWidth", QgsScaleBarSettings.SegmentSizeMode.SegmentSizeFitWidth),
+        _moved("GeometryType", "Point", QgsWkbTypes.GeometryType.PointGeometry),
+        _moved("MapSettingsFlag", "Antialiasing", QgsMapSettings.Flag.Antialiasing),
+    )
+
+
+LAYOUT_MM, KILOMETERS, SCALEBAR_FIT_WIDTH, POINT_GEOMETRY, MAP_ANTIALIASING = _layout_enums()

@@ -13,11 +13,11 @@ from qgis.core import (
     QgsMapSettings,
     QgsPrintLayout,
     QgsRectangle,
-    QgsUnitTypes,
 )
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QFont
 
+from .compat import LAYOUT_MM, MAP_ANTIALIASING
 from .core.catalogue import map_entry
 from .styling import style_name
 
@@ -47,7 +47,7 @@ def render_image(layer, map_id, width=600, height=600, antialiasing=False):
     settings.setOutputSize(QSize(width, height))
     settings.setBackgroundColor(QColor(255, 255, 255))
     settings.setExtent(extent_in_rd(layer))
-    settings.setFlag(QgsMapSettings.Flag.Antialiasing, antialiasing)
+    settings.setFlag(MAP_ANTIALIASING, antialiasing)
     job = QgsMapRendererSequentialJob(settings)
     job.start()
     job.waitForFinished()
@@ -61,8 +61,8 @@ def _label(layout, text, x, y, w, h, size, bold=False):
     font = QFont("DejaVu Sans", size)
     font.setBold(bold)
     label.setFont(font)
-    label.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters))
-    label.attemptResize(QgsLayoutSize(w, h, QgsUnitTypes.LayoutMillimeters))
+    label.attemptMove(QgsLayoutPoint(x, y, LAYOUT_MM))
+    label.attemptResize(QgsLayoutSize(w, h, LAYOUT_MM))
     return label
 
 
@@ -88,8 +88,8 @@ def map_page(project, layer, map_id, subtitle=""):
     show_map(layer, map_id)
     item = QgsLayoutItemMap(layout)
     layout.addLayoutItem(item)  # before sizing: the item needs its layout to convert units
-    item.attemptResize(QgsLayoutSize(172, 170, QgsUnitTypes.LayoutMillimeters))  # resize first: a move of an
-    item.attemptMove(QgsLayoutPoint(10, 26, QgsUnitTypes.LayoutMillimeters))  # unsized map empties its extent
+    item.attemptResize(QgsLayoutSize(172, 170, LAYOUT_MM))  # resize first: a move of an
+    item.attemptMove(QgsLayoutPoint(10, 26, LAYOUT_MM))  # unsized map empties its extent
     item.setCrs(RD_NEW)
     item.setLayers([layer])
     item.setFrameEnabled(True)
@@ -100,7 +100,7 @@ def map_page(project, layer, map_id, subtitle=""):
     legend.setTitle("Legenda")
     legend.setLinkedMap(item)
     legend.setAutoUpdateModel(True)
-    legend.attemptMove(QgsLayoutPoint(188, 26, QgsUnitTypes.LayoutMillimeters))
+    legend.attemptMove(QgsLayoutPoint(188, 26, LAYOUT_MM))
     set_legend_font_size(legend, 10)
     _label(layout, SOURCES, 10, 199, 277, 6, 8)
     return layout

@@ -9,10 +9,9 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsGeometry,
     QgsSpatialIndex,
-    QgsWkbTypes,
 )
 
-from .compat import SKIP_GEOMETRY_CHECKS
+from .compat import POINT_GEOMETRY, SKIP_GEOMETRY_CHECKS
 
 RD_NEW = QgsCoordinateReferenceSystem("EPSG:28992")
 DWELLING_FIELDS = ["aantal_woningen", "woningvoorraad", "WONINGEN", "a_woning"]
@@ -58,7 +57,7 @@ class BuurtLocator:
         if geometry is None or geometry.isEmpty():
             return None
         candidates = self.index.intersects(geometry.boundingBox())
-        if geometry.type() == QgsWkbTypes.PointGeometry:
+        if geometry.type() == POINT_GEOMETRY:
             point = geometry.constGet()
             for fid in candidates:
                 if self._engine(fid).intersects(point):
