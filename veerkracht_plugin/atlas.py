@@ -28,10 +28,12 @@ from qgis.core import (
     QgsLayoutTableColumn,
     QgsLegendRenderer,
     QgsLegendStyle,
+    QgsPathResolver,
     QgsPrintLayout,
     QgsProperty,
     QgsReadWriteContext,
     QgsRuleBasedRenderer,
+    QgsSymbolLayerUtils,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QVariant
@@ -55,6 +57,7 @@ ON_WIJK_PAGE = "attribute(@atlas_feature, 'niveau') = 'wijk'"
 WIJK_NAME_FIELDS = ["wijknaam", "WK_NAAM", "statnaam"]
 WIJK_CODE_FIELDS = ["wijkcode", "WK_CODE", "statcode"]
 BUURT_NAME_FIELDS = ["buurtnaam", "BU_NAAM", "statnaam"]
+NORTH_ARROW = "arrows/NorthArrow_02.svg"
 
 
 class AtlasError(RuntimeError):
@@ -191,7 +194,7 @@ def build_template(project):
     arrow = QgsLayoutItemPicture(layout)
     layout.addLayoutItem(arrow)
     arrow.setId("noordpijl")
-    arrow.setPicturePath("/usr/share/qgis/svg/arrows/NorthArrow_02.svg")
+    arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW, QgsPathResolver()))
     _place(arrow, 395, 262, 15, 15)
     return layout
 
@@ -450,6 +453,9 @@ def bind(layout, project, layer, coverage, map_ids, reference):
     label = layout.itemById("bronnen")
     if label is not None:
         label.setText(sources_text(layer, reference))
+    arrow = layout.itemById("noordpijl")
+    if arrow is not None:  # QGIS' own arrow, found on this machine's SVG paths (Linux, Windows, macOS)
+        arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW, QgsPathResolver()))
 
 
 def _legend_for(legend, layer):
