@@ -3,7 +3,7 @@
 import csv
 import random
 
-from common import NL_BUURTEN, WORK, nl_codes, report, timed_run
+from common import NL_BUURTEN, WORK, native_join, nl_codes, report, timed_run
 
 YEARS = (2018, 2020, 2022, 2024)
 
@@ -28,18 +28,7 @@ def run():
     ours = timed_run(
         "veerkracht:joinindicators", {"INPUT": layer, "TABLE": str(table), "YEAR": 2024, "OUTPUT": "TEMPORARY_OUTPUT"}
     )
-    native = timed_run(
-        "native:joinattributestable",
-        {
-            "INPUT": layer,
-            "FIELD": "statcode",
-            "INPUT_2": str(table),
-            "FIELD_2": "bu_code",
-            "METHOD": 1,
-            "DISCARD_NONMATCHING": False,
-            "OUTPUT": "TEMPORARY_OUTPUT",
-        },
-    )
+    native = native_join(layer, table)
     ratio = report("koppelen, 13.594 buurten x 4 jaren", ours, native)
     print(
         f"[koppelen] doel: hoogstens 1,5x native (met normalisatie van codes): {'gehaald' if ratio <= 1.5 else 'NIET gehaald'}"

@@ -5,7 +5,7 @@ import random
 import subprocess
 import sys
 
-from common import NL_BUURTEN, REPO, WORK, nl_codes, report, timed_run
+from common import NL_BUURTEN, REPO, WORK, native_join, nl_codes, report, timed_run
 
 COLUMNS = ["afw", "onv_t0", "onv_t1", "kwetsbaar_t0", "kwetsbaar_t1", "corporatie", "inwoners"]
 
@@ -73,18 +73,7 @@ def run():
         "INWONERS": "inwoners",
     }
     ours = timed_run("veerkracht:computemaps", {"INPUT": str(layer), "OUTPUT": "TEMPORARY_OUTPUT", **fields})
-    native = timed_run(
-        "native:joinattributestable",
-        {
-            "INPUT": str(layer),
-            "FIELD": "statcode",
-            "INPUT_2": str(table),
-            "FIELD_2": "bu_code",
-            "METHOD": 1,
-            "DISCARD_NONMATCHING": False,
-            "OUTPUT": "TEMPORARY_OUTPUT",
-        },
-    )
+    native = native_join(layer, table)
     ratio = report("negen kaarten, 13.594 buurten (hele algoritme)", ours, native)
     core = core_seconds(table)
     print(

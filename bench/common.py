@@ -68,3 +68,19 @@ def report(label, ours, native):
         f"native {native['peak_mib']:.0f} MiB (+{native['growth_mib']:.0f} MiB)"
     )
     return warm
+
+
+def native_join(layer, table):
+    """QGIS' own attribute join of ``table`` (bu_code) onto ``layer`` (statcode), timed like ours."""
+    return timed_run(
+        "native:joinattributestable",
+        {
+            "INPUT": str(layer),
+            "FIELD": "statcode",
+            "INPUT_2": str(table),
+            "FIELD_2": "bu_code",
+            "METHOD": 1,
+            "DISCARD_NONMATCHING": False,
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )

@@ -1,9 +1,10 @@
 """What every veerkracht algorithm shares: translation, instance creation, group and icon."""
 
-from qgis.core import QgsProcessingAlgorithm
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingParameterNumber
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..veerkracht_plugin.compat import INTEGER
 from ..veerkracht_plugin.paths import ICON_PATH
 
 
@@ -42,3 +43,10 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
 
     def icon(self):
         return QIcon(str(ICON_PATH))
+
+
+def year_parameter(name, description, default=None, optional=False):
+    """A year as an integer between 1900 and 2100."""
+    return QgsProcessingParameterNumber(
+        name, description, INTEGER, defaultValue=default, optional=optional, minValue=1900, maxValue=2100
+    )

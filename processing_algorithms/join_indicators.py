@@ -10,7 +10,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
     QgsVectorLayer,
@@ -19,14 +18,13 @@ from qgis.core import (
 from ..veerkracht_plugin.compat import (
     ANY_VECTOR,
     FAST_INSERT,
-    INTEGER,
     NO_GEOMETRY,
     NO_GEOMETRY_WKB,
     POLYGON_SOURCE,
     SKIP_GEOMETRY_CHECKS,
     make_field,
 )
-from .base import VeerkrachtAlgorithm
+from .base import VeerkrachtAlgorithm, year_parameter
 
 MATCH_WARNING_SHARE = 0.9
 
@@ -86,13 +84,8 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterNumber(
-                self.YEAR,
-                self.tr("Jaar (voor lange tabellen met één regel per gebied en jaar)"),
-                INTEGER,
-                optional=True,
-                minValue=1900,
-                maxValue=2100,
+            year_parameter(
+                self.YEAR, self.tr("Jaar (voor lange tabellen met één regel per gebied en jaar)"), optional=True
             )
         )
         self.addParameter(

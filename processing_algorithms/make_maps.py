@@ -18,7 +18,7 @@ from qgis.core import (
 
 from ..veerkracht_plugin.compat import ANY_VECTOR, INTEGER, POLYGON_SOURCE
 from .apply_styles import map_choice_parameter
-from .base import VeerkrachtAlgorithm
+from .base import VeerkrachtAlgorithm, year_parameter
 
 CORPORATIE_LAYER_FIELDS = [
     "percentage_huurwoningen_in_bezit_woningcorporaties",
@@ -70,26 +70,14 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                 self.LEEFBAAROMETER, self.tr("Leefbaarometer-scores buurten (CSV)"), [ANY_VECTOR]
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.LBM_YEAR_START, self.tr("Leefbaarometer beginjaar"), INTEGER, 2018, minValue=2002, maxValue=2100
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.LBM_YEAR_END, self.tr("Leefbaarometer eindjaar"), INTEGER, 2024, minValue=2002, maxValue=2100
-            )
-        )
+        self.addParameter(year_parameter(self.LBM_YEAR_START, self.tr("Leefbaarometer beginjaar"), default=2018))
+        self.addParameter(year_parameter(self.LBM_YEAR_END, self.tr("Leefbaarometer eindjaar"), default=2024))
         self.addParameter(
             QgsProcessingParameterVectorLayer(
                 self.KERNCIJFERS_END, self.tr("CBS Kerncijfers, eindjaar (of lange tabel)"), [ANY_VECTOR]
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.KWB_YEAR_END, self.tr("Kerncijfers eindjaar"), INTEGER, minValue=1900, maxValue=2100
-            )
-        )
+        self.addParameter(year_parameter(self.KWB_YEAR_END, self.tr("Kerncijfers eindjaar")))
         self.addParameter(
             QgsProcessingParameterVectorLayer(
                 self.KERNCIJFERS_START,
@@ -99,13 +87,10 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterNumber(
+            year_parameter(
                 self.KWB_YEAR_START,
                 self.tr("Kerncijfers beginjaar (leeg: geen ontwikkeling van kwetsbare bewoners)"),
-                INTEGER,
                 optional=True,
-                minValue=1900,
-                maxValue=2100,
             )
         )
         self.addParameter(

@@ -14,19 +14,14 @@ pytestmark = pytest.mark.usefixtures("provider")
 
 @pytest.fixture(scope="module")
 def utrecht_maps(provider, tmp_path_factory):
+    from test_styles_and_sharing import utrecht_job
+
     from conftest import SHARED_DATA
 
-    data = SHARED_DATA / "utrecht"
     target = tmp_path_factory.mktemp("atlas") / "utrecht.gpkg"
     run(
         "makemaps",
-        {
-            "INPUT": str(data / "buurten-2019-GM0344.geojson"),
-            "LEEFBAAROMETER": str(data / "leefbaarometer-scores-buurten-GM0344-2018-2024.csv"),
-            "KERNCIJFERS_END": str(data / "kwb-2023-GM0344.xlsx"),
-            "KWB_YEAR_END": 2023,
-            "OUTPUT": str(target),
-        },
+        {**utrecht_job(SHARED_DATA), "OUTPUT": str(target)},
     )
     return target
 

@@ -26,22 +26,15 @@ def map_fields():
 @pytest.fixture(scope="module")
 def two_gemeenten(provider, tmp_path_factory):
     """Utrecht (statcode only, 2019) and Baarn (PDOK 2024) maps in one GeoPackage with a common buurtcode."""
-    from test_styles_and_sharing import baarn_job
+    from test_styles_and_sharing import baarn_job, utrecht_job
 
     from conftest import SHARED_DATA
 
     folder = tmp_path_factory.mktemp("dock")
-    utrecht = SHARED_DATA / "utrecht"
     results = [
         run(
             "makemaps",
-            {
-                "INPUT": str(utrecht / "buurten-2019-GM0344.geojson"),
-                "LEEFBAAROMETER": str(utrecht / "leefbaarometer-scores-buurten-GM0344-2018-2024.csv"),
-                "KERNCIJFERS_END": str(utrecht / "kwb-2023-GM0344.xlsx"),
-                "KWB_YEAR_END": 2023,
-                "OUTPUT": "TEMPORARY_OUTPUT",
-            },
+            {**utrecht_job(SHARED_DATA), "OUTPUT": "TEMPORARY_OUTPUT"},
         )["OUTPUT"],
         run("makemaps", {**baarn_job(SHARED_DATA), "OUTPUT": "TEMPORARY_OUTPUT"})["OUTPUT"],
     ]

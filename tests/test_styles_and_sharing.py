@@ -25,6 +25,17 @@ BAARN_JOB = {
 }
 
 
+def utrecht_job(shared_data):
+    """Utrecht: Leefbaarometer 2018/2024 and only the 2023 kerncijfers (no change in vulnerable residents)."""
+    data = shared_data / "utrecht"
+    return {
+        "INPUT": str(data / "buurten-2019-GM0344.geojson"),
+        "LEEFBAAROMETER": str(data / "leefbaarometer-scores-buurten-GM0344-2018-2024.csv"),
+        "KERNCIJFERS_END": str(data / "kwb-2023-GM0344.xlsx"),
+        "KWB_YEAR_END": 2023,
+    }
+
+
 def baarn_job(shared_data):
     data = shared_data / "baarn"
     return {

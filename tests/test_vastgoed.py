@@ -22,7 +22,7 @@ RD = QgsCoordinateReferenceSystem("EPSG:28992")
 @pytest.fixture(scope="module")
 def buurten(provider):
     """Baarn's nine maps (EPSG:4326, a web CRS) with the kerncijfers dwellings joined on."""
-    from test_styles_and_sharing import baarn_job
+    from test_styles_and_sharing import baarn_job, utrecht_job
 
     from conftest import SHARED_DATA
 
@@ -30,13 +30,7 @@ def buurten(provider):
     utrecht = SHARED_DATA / "utrecht"
     utrecht_maps = run(
         "makemaps",
-        {
-            "INPUT": str(utrecht / "buurten-2019-GM0344.geojson"),
-            "LEEFBAAROMETER": str(utrecht / "leefbaarometer-scores-buurten-GM0344-2018-2024.csv"),
-            "KERNCIJFERS_END": str(utrecht / "kwb-2023-GM0344.xlsx"),
-            "KWB_YEAR_END": 2023,
-            "OUTPUT": "TEMPORARY_OUTPUT",
-        },
+        {**utrecht_job(SHARED_DATA), "OUTPUT": "TEMPORARY_OUTPUT"},
     )["OUTPUT"]
     utrecht_maps = run(
         "joinindicators",

@@ -306,7 +306,7 @@ class VeerkrachtDock(QgsDockWidget):
             ATLAS_ALGORITHM,
             {
                 "INPUT": self.layer.id() if self.layer else None,
-                "GEMEENTE": [g.code for g in self.chosen_gemeenten()],
+                "GEMEENTE": ",".join(g.code for g in self.chosen_gemeenten()),
             },
         )
 

@@ -74,8 +74,8 @@ def load_style(layer, map_id):
     if not (parsed[0] if isinstance(parsed, tuple) else parsed):
         raise StyleError(f"Stijl {path.name} is geen geldige QML: {parsed}")
     ok, message = layer.importNamedStyle(document)
-    if not ok:
-        raise StyleError(f"Stijl {path.name} laadt niet in laag '{layer.name()}': {message}")
+    if not ok or message:
+        raise StyleError(f"Stijl {path.name} laadt niet (zonder waarschuwingen) in laag '{layer.name()}': {message}")
     _mark_stand_in(layer, map_id)
 
 
