@@ -44,6 +44,18 @@ def buurten(provider):
     return {"baarn": maps, "utrecht": utrecht_maps}
 
 
+def own_stock(buurten_layer, vastgoed, feedback=None, vhe_field="vhe"):
+    params = {
+        "INPUT": buurten_layer,
+        "VASTGOED": vastgoed,
+        "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
+        "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
+    }
+    if vhe_field:
+        params["VHE_FIELD"] = vhe_field
+    return run("vastgoedperbuurt", params, feedback)
+
+
 def points_layer():
     layer = QgsVectorLayer(f"{DEMO}|layername=vhe_punten", "vhe", "ogr")
     assert layer.isValid() and layer.crs().authid() == "EPSG:28992"
@@ -77,17 +89,7 @@ def test_counts_per_buurt_and_crs_mix(buurten, gemeente, code_field):
     layer, points = buurten[gemeente], points_layer()
     assert layer.crs().authid() == "EPSG:4326"  # buurten from the web, vastgoed in RD New
     feedback = RecordingFeedback()
-    result = run(
-        "vastgoedperbuurt",
-        {
-            "INPUT": layer,
-            "VASTGOED": points,
-            "VHE_FIELD": "vhe",
-            "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
-            "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
-        },
-        feedback,
-    )
+    result = own_stock(layer, points, feedback)
     expected = expected_units(layer, points)
     assert expected, "de demo moet bezit in deze gemeente hebben"
     got = {f[code_field]: f["eigen_vhe"] for f in result["OUTPUT_BUURTEN"].getFeatures() if f["eigen_vhe"]}
@@ -101,15 +103,7 @@ def test_counts_per_buurt_and_crs_mix(buurten, gemeente, code_field):
 
 def test_vastgoed_gets_buurt_classes_and_outside_point_is_kept(buurten):
     layer = buurten["baarn"]
-    result = run(
-        "vastgoedperbuurt",
-        {
-            "INPUT": layer,
-            "VASTGOED": points_layer(),
-            "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
-            "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
-        },
-    )
+    result = own_stock(layer, points_layer(), vhe_field=None)
     by_code = {f["buurtcode"]: f for f in layer.getFeatures()}
     outside = [f for f in result["OUTPUT_VASTGOED"].getFeatures() if f["complex"].startswith("Complex X-999")]
     assert len(outside) == 1 and is_null(outside[0]["buurtcode"]) and is_null(outside[0]["signalering_label"])
@@ -126,16 +120,7 @@ def test_vastgoed_gets_buurt_classes_and_outside_point_is_kept(buurten):
 
 def test_share_of_dwellings(buurten):
     layer = buurten["utrecht"]
-    result = run(
-        "vastgoedperbuurt",
-        {
-            "INPUT": layer,
-            "VASTGOED": points_layer(),
-            "VHE_FIELD": "vhe",
-            "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
-            "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
-        },
-    )
+    result = own_stock(layer, points_layer())
     checked = 0
     for feature in result["OUTPUT_BUURTEN"].getFeatures():
         if feature["eigen_vhe"] and not is_null(feature["a_woning"]) and feature["a_woning"] > 0:
@@ -171,16 +156,7 @@ def test_polygon_straddling_two_buurten_goes_to_the_larger_share(buurten):
     feature.setGeometry(square)
     feature.setAttributes(["Complex op de grens", 40])
     complexes.dataProvider().addFeature(feature)
-    result = run(
-        "vastgoedperbuurt",
-        {
-            "INPUT": layer,
-            "VASTGOED": complexes,
-            "VHE_FIELD": "vhe",
-            "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
-            "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
-        },
-    )
+    result = own_stock(layer, complexes)
     assert next(result["OUTPUT_VASTGOED"].getFeatures())["buurtcode"] == a
     units = {f["buurtcode"]: f["eigen_vhe"] for f in result["OUTPUT_BUURTEN"].getFeatures()}
     assert units[a] == 40 and units[b] == 0
@@ -190,33 +166,14 @@ def test_postgis_layer_gives_the_same_result(buurten):
     from postgis import Cluster
 
     layer = buurten["utrecht"]
-    file_result = run(
-        "vastgoedperbuurt",
-        {
-            "INPUT": layer,
-            "VASTGOED": points_layer(),
-            "VHE_FIELD": "vhe",
-            "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
-            "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
-        },
-    )
+    file_result = own_stock(layer, points_layer())
     with Cluster() as db:
         db.load(DEMO, "vhe_punten", "vastgoed")
         postgis = QgsVectorLayer(db.layer_uri("vastgoed"), "vastgoed (PostGIS)", "postgres")
         assert postgis.isValid(), "PostGIS-laag is niet geldig"
         assert postgis.providerType() == "postgres" and postgis.featureCount() == points_layer().featureCount()
         feedback = RecordingFeedback()
-        db_result = run(
-            "vastgoedperbuurt",
-            {
-                "INPUT": layer,
-                "VASTGOED": postgis,
-                "VHE_FIELD": "vhe",
-                "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
-                "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
-            },
-            feedback,
-        )
+        db_result = own_stock(layer, postgis, feedback)
         db_units = {f["statcode"]: f["eigen_vhe"] for f in db_result["OUTPUT_BUURTEN"].getFeatures()}
         db_labels = sorted(
             (f["complex"], f["signalering_label"] or "") for f in db_result["OUTPUT_VASTGOED"].getFeatures()
@@ -237,16 +194,7 @@ def test_dock_filters_to_own_stock(buurten, qgis_iface):
 
     from veerkracht.veerkracht_plugin.dock import VeerkrachtDock
 
-    result = run(
-        "vastgoedperbuurt",
-        {
-            "INPUT": buurten["baarn"],
-            "VASTGOED": points_layer(),
-            "VHE_FIELD": "vhe",
-            "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
-            "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
-        },
-    )
+    result = own_stock(buurten["baarn"], points_layer())
     layer = result["OUTPUT_BUURTEN"]
     project = QgsProject.instance()
     project.clear()
