@@ -4,6 +4,7 @@ Only chains the other algorithms (join, index, compute, styles); it has no logic
 """
 
 from qgis.core import (
+    QgsDataProvider,
     QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingMultiStepFeedback,
@@ -247,6 +248,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         result = child("veerkracht:computemaps", maps, self.tr("Negen kaarten berekenen"))
 
         self._output = result["OUTPUT"]
+        self._reference = result["REFERENTIESET"]
         self._active = self.parameterAsEnum(parameters, self.ACTIVE, context)
         if context.willLoadLayerOnCompletion(self._output):
             self._styler = StylePostProcessor(self._active)
@@ -260,11 +262,18 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
 
         output = getattr(self, "_output", None)
         if isinstance(output, str) and ".gpkg" in output.lower():
-            layer = QgsVectorLayer(output, "veerkrachtkaarten", "ogr")
+            layer = QgsVectorLayer(_with_layer_name(output), "veerkrachtkaarten", "ogr")
             if layer.isValid():
                 apply_styles(layer, None, MAP_IDS[self._active])
                 store_styles_in_geopackage(layer, MAP_IDS[self._active])
                 feedback.pushInfo(self.tr("Stijlen opgeslagen in {}.").format(output.split("|")[0]))
+                metadata = layer.metadata()
+                metadata.setTitle("Veerkrachtkaarten")
+                metadata.setAbstract(self._reference)
+                layer.setMetadata(metadata)
+                message, ok = layer.saveDefaultMetadata()
+                if not ok:
+                    feedback.pushWarning(self.tr("Metadata niet opgeslagen: {}").format(message))
         return {}
 
     @staticmethod
@@ -272,6 +281,17 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         import processing
 
         return processing.run(algorithm, params, context=context, feedback=feedback, is_child_algorithm=True)
+
+
+def _with_layer_name(uri):
+    """GeoPackage uri with its layer name: saving metadata needs it."""
+    if "|layername=" in uri:
+        return uri
+    probe = QgsVectorLayer(uri, "probe", "ogr")
+    sublayers = probe.dataProvider().subLayers() if probe.isValid() else []
+    if not sublayers:
+        return uri
+    return f"{uri}|layername={sublayers[0].split(QgsDataProvider.SUBLAYER_SEPARATOR)[1]}"
 
 
 class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):

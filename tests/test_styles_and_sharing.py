@@ -130,6 +130,7 @@ def test_makemaps_log_and_classes(baarn_maps):
     # the GeoPackage opens styled on its own: default style is the active map (signalering)
     fresh = QgsVectorLayer(layer.source(), "opnieuw", "ogr")
     assert fresh.renderer().classAttribute() == "signalering_klasse"
+    assert "Referentieset" in fresh.metadata().abstract() and "GM0308" in fresh.metadata().abstract()
 
 
 def test_applystyles_adds_styles_and_themes(baarn_maps):
