@@ -8,6 +8,7 @@ from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -70,6 +71,7 @@ class VeerkrachtDock(QgsDockWidget):
         self.gemeente_list = QListWidget(body)
         self.gemeente_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.gemeente_list.setToolTip("Kies één of meer gemeenten (Ctrl of Shift voor meer)")
+        self.gemeente_list.setMaximumHeight(110)
         layout.addWidget(self.gemeente_list)
         self.all_button = QPushButton("Alle gemeenten", body)
         layout.addWidget(self.all_button)
@@ -92,11 +94,17 @@ class VeerkrachtDock(QgsDockWidget):
         self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.summary.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.summary.setToolTip("Klik op een klasse om die buurten te selecteren")
-        layout.addWidget(self.summary)
+        self.summary.verticalHeader().setVisible(False)
+        header = self.summary.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.summary, 2)
 
         layout.addWidget(QLabel("Buurten met veerkracht onder druk (dubbelklik om te zoomen)"))
         self.pressure_list = QListWidget(body)
-        layout.addWidget(self.pressure_list)
+        self.pressure_list.setMaximumHeight(110)
+        layout.addWidget(self.pressure_list, 1)
 
         buttons = QHBoxLayout()
         self.atlas_button = QPushButton("Atlas maken", body)
@@ -222,11 +230,11 @@ class VeerkrachtDock(QgsDockWidget):
             label = QTableWidgetItem(row.label)
             label.setData(Qt.ItemDataRole.DecorationRole, QColor(row.colour))
             label.setData(USER_ROLE, row.code)
+            label.setToolTip(row.label)
             self.summary.setItem(position, 0, label)
             self.summary.setItem(position, 1, QTableWidgetItem(str(row.buurten)))
             self.summary.setItem(position, 2, QTableWidgetItem(f"{row.inwoners:,}".replace(",", ".")))
             self.summary.setItem(position, 3, QTableWidgetItem(f"{row.eigen_vhe:,.0f}".replace(",", ".")))
-        self.summary.resizeColumnsToContents()
         self._update_pressure_list()
 
     def _update_pressure_list(self):
@@ -239,12 +247,18 @@ class VeerkrachtDock(QgsDockWidget):
             item = QListWidgetItem(text)
             item.setData(USER_ROLE, feature.id())
             self.pressure_list.addItem(item)
+        if self.pressure_list.count() == 0:
+            empty = QListWidgetItem("Geen buurten met veerkracht onder druk in deze keuze.")
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.pressure_list.addItem(empty)
 
     def _class_clicked(self, row, _column):
         code = self.summary.item(row, 0).data(USER_ROLE)
         self.layer.selectByExpression(class_expression(self.current_map(), code))
 
     def _zoom_to_buurt(self, item):
+        if item.data(USER_ROLE) is None:
+            return
         feature = self.layer.getFeature(item.data(USER_ROLE))
         self._zoom_to(feature.geometry().boundingBox())
 
