@@ -8,6 +8,7 @@ from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -15,6 +16,7 @@ from qgis.PyQt.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -84,6 +86,9 @@ class VeerkrachtDock(QgsDockWidget):
         for map_id in MAP_IDS:
             self.map_combo.addItem(style_name(map_id), map_id)
         self.map_combo.setCurrentIndex(MAP_IDS.index("signalering"))
+        for combo in (self.layer_combo, self.map_combo):  # long titles must not widen the dock
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
         layout.addWidget(self.map_combo)
         self.explanation = QLabel(body)
         self.explanation.setWordWrap(True)
@@ -99,9 +104,12 @@ class VeerkrachtDock(QgsDockWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.summary.setMinimumHeight(210)  # all classes of a five-class map without scrolling
         layout.addWidget(self.summary, 2)
 
-        layout.addWidget(QLabel("Buurten met veerkracht onder druk (dubbelklik om te zoomen)"))
+        pressure_label = QLabel("Buurten met veerkracht onder druk (dubbelklik om te zoomen)")
+        pressure_label.setWordWrap(True)
+        layout.addWidget(pressure_label)
         self.pressure_list = QListWidget(body)
         self.pressure_list.setMaximumHeight(110)
         layout.addWidget(self.pressure_list, 1)
@@ -110,7 +118,13 @@ class VeerkrachtDock(QgsDockWidget):
         self.atlas_button = QPushButton("Atlas maken", body)
         buttons.addWidget(self.atlas_button)
         layout.addLayout(buttons)
-        self.setWidget(body)
+        scroll = QScrollArea(self)  # small screens scroll instead of squeezing the class table
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(400)  # wide enough for the class table's four columns
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
 
         self.layer_combo.currentIndexChanged.connect(self._layer_chosen)
         self.search.textChanged.connect(self._filter_list)
