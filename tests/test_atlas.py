@@ -95,6 +95,10 @@ def test_utrecht_atlas_with_wijk_layer(project_layer, tmp_path, shared_data):
         "Wijk 10 Vleuten-De Meern",
     ]
     assert layout.itemById("kaarttitel_9").text() == "9. Focuskaart"
+    sources = layout.itemById("bronnen").text()
+    assert "Leefbaarometer 3.0, ministerie van BZK (2018, 2024)" in sources
+    assert "CBS Kerncijfers wijken en buurten (2023)" in sources
+    assert sources.count("Referentieset:") == 1 and "GM0344" in sources
     assert layout.itemById("kaart_4").followVisibilityPresetName() == "4. Concentratie kwetsbare bewoners"
 
     # every page has ink; the first small map of a wijk page shows map colours, the overview the hatch grey

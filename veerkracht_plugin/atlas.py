@@ -408,6 +408,7 @@ def sources_text(layer, reference):
         "CBS Kerncijfers wijken en buurten" + (f" ({', '.join(kwb)})" if kwb else ""),
         "CBS / Kadaster wijk- en buurtkaart (CC-BY 4.0).",
     ]
+    reference = reference.removeprefix("Referentieset: ")  # the layer metadata may say it already
     return (
         ", ".join(parts) + f"\nReferentieset: {reference}\n"
         "Indeling: Veerkracht-plugin (reconstructie van de Aedes-veerkrachtkaarten, zie docs/methode.md). "
