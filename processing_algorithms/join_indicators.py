@@ -22,6 +22,7 @@ from ..veerkracht_plugin.compat import (
     NO_GEOMETRY_WKB,
     POLYGON_SOURCE,
     SKIP_GEOMETRY_CHECKS,
+    as_python,
     make_field,
 )
 from .base import VeerkrachtAlgorithm, year_parameter
@@ -286,5 +287,5 @@ def layer_as_text_frame(layer: QgsVectorLayer, feedback):
     for feature in layer.getFeatures():
         if feedback.isCanceled():
             break
-        rows.append(["" if value is None or str(value) == "NULL" else str(value) for value in feature.attributes()])
+        rows.append(["" if as_python(value) is None else str(value) for value in feature.attributes()])
     return pd.DataFrame(rows, columns=names, dtype=str)

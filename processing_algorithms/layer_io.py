@@ -6,7 +6,7 @@ calls, not the computing, are what costs time on national layers.
 
 from qgis.core import QgsFeatureRequest, QgsFields
 
-from ..veerkracht_plugin.compat import FAST_INSERT, SKIP_GEOMETRY_CHECKS, make_field
+from ..veerkracht_plugin.compat import FAST_INSERT, SKIP_GEOMETRY_CHECKS, as_python, make_field
 
 
 def read_features(source, columns, feedback):
@@ -32,7 +32,7 @@ def read_features(source, columns, feedback):
         data[canonical] = (
             pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
             if field.isNumeric()
-            else [None if v is None or str(v) == "NULL" else str(v) for v in values]
+            else [None if as_python(v) is None else str(v) for v in values]
         )
     return features, attributes, pd.DataFrame(data, columns=list(names))
 

@@ -130,16 +130,14 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         from ..veerkracht_plugin.core.join import find_column
 
-        def number(name):
-            return self.parameterAsInt(parameters, name, context) if parameters.get(name) not in (None, "") else None
-
         def names(name):
             return [n.strip() for n in self.parameterAsString(parameters, name, context).split(",") if n.strip()]
 
         lbm_start = self.parameterAsInt(parameters, self.LBM_YEAR_START, context)  # defaults apply when omitted
         lbm_end = self.parameterAsInt(parameters, self.LBM_YEAR_END, context)
         kwb_end = self.parameterAsInt(parameters, self.KWB_YEAR_END, context)
-        kwb_start = number(self.KWB_YEAR_START)
+        has_kwb_start = parameters.get(self.KWB_YEAR_START) not in (None, "")  # optional, no default
+        kwb_start = self.parameterAsInt(parameters, self.KWB_YEAR_START, context) if has_kwb_start else None
         min_inwoners = self.parameterAsInt(parameters, self.MIN_INWONERS, context)
         table_end = parameters[self.KERNCIJFERS_END]
         table_start = (parameters.get(self.KERNCIJFERS_START) or table_end) if kwb_start else None

@@ -18,6 +18,7 @@ from ..veerkracht_plugin.compat import (
     NO_GEOMETRY,
     POLYGON_SOURCE,
     SKIP_GEOMETRY_CHECKS,
+    as_python,
     make_field,
 )
 from .base import VeerkrachtAlgorithm
@@ -71,9 +72,10 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_VASTGOED, self.tr("Vastgoed met buurtklassen")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        from ..veerkracht_plugin.compat import rd_new
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
         from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
-        from ..veerkracht_plugin.vastgoed import RD_NEW, BuurtLocator, dwellings_field
+        from ..veerkracht_plugin.vastgoed import BuurtLocator, dwellings_field
 
         buurten = self.parameterAsSource(parameters, self.INPUT, context)
         if buurten is None:
@@ -110,7 +112,7 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_VASTGOED))
 
         feedback.setProgressText(self.tr("Vastgoed aan buurten koppelen"))
-        to_rd = QgsCoordinateTransform(vastgoed.sourceCrs(), RD_NEW, context.transformContext())
+        to_rd = QgsCoordinateTransform(vastgoed.sourceCrs(), rd_new(), context.transformContext())
         units, outside, total = {}, 0, vastgoed.featureCount() or 1
         code_index = buurten.fields().lookupField(code_field) if code_field else -1
         name_index = buurten.fields().lookupField(name_field) if name_field else -1
@@ -129,8 +131,8 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
                 extra = [None] * len(added)
             else:
                 row = buurt_rows[fid]
-                count = feature[vhe_field] if vhe_field else 1
-                count = 0 if count is None or str(count) == "NULL" else float(count)
+                count = as_python(feature[vhe_field]) if vhe_field else 1
+                count = 0.0 if count is None else float(count)
                 units[fid] = units.get(fid, 0.0) + count
                 extra = [row[code_index] if code_index >= 0 else None, row[name_index] if name_index >= 0 else None]
                 extra += [row[i] for i in label_indices]
@@ -154,8 +156,8 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         # geometries are passed on as they are; only locating uses repaired copies
         for feature in buurten.getFeatures(QgsFeatureRequest(), SKIP_GEOMETRY_CHECKS):
             own = units.get(feature.id(), 0.0)
-            homes = feature.attributes()[dwelling_index] if dwelling_index >= 0 else None
-            homes = None if homes is None or str(homes) == "NULL" or float(homes) <= 0 else float(homes)
+            homes = as_python(feature.attributes()[dwelling_index]) if dwelling_index >= 0 else None
+            homes = float(homes) if homes is not None and float(homes) > 0 else None
             values = [own, round(100 * own / homes, 1) if homes else None, 1 if own > 0 else 0]
             attributes = feature.attributes()
             for position, value in zip(replace, values):

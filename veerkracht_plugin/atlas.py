@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsExpression,
     QgsFeature,
@@ -16,15 +15,12 @@ from qgis.core import (
     QgsLayoutExporter,
     QgsLayoutFrame,
     QgsLayoutItemAttributeTable,
-    QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
     QgsLayoutItemPage,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsLayoutObject,
-    QgsLayoutPoint,
-    QgsLayoutSize,
     QgsLayoutTableColumn,
     QgsLegendRenderer,
     QgsLegendStyle,
@@ -40,19 +36,17 @@ from qgis.PyQt.QtCore import QVariant
 from qgis.PyQt.QtGui import QFont
 from qgis.PyQt.QtXml import QDomDocument
 
-from .compat import KILOMETERS, LAYOUT_MM, SCALEBAR_FIT_WIDTH
+from .compat import KILOMETERS, RD_NEW_AUTHID, SCALEBAR_FIT_WIDTH, as_python, rd_new, text_or_none
 from .core.catalogue import class_labels, field_names
 from .core.codes import gemeente_of, normalise_code, wijk_of
 from .core.join import LAYER_KEY_CANDIDATES, find_column
 from .layer_queries import GEMEENTE_NAME_FIELDS
 from .paths import RESOURCES_DIR
-from .rendering import set_legend_font_size
+from .rendering import add_label, place, set_legend_font_size
 from .styling import apply_styles, style_name
 
 TEMPLATE_PATH = RESOURCES_DIR / "atlas_wijk.qpt"
 PERSPECTIVES_PATH = RESOURCES_DIR / "handelingsperspectieven.json"
-RD_NEW = "EPSG:28992"
-MM = LAYOUT_MM
 ON_WIJK_PAGE = "attribute(@atlas_feature, 'niveau') = 'wijk'"
 WIJK_NAME_FIELDS = ["wijknaam", "WK_NAAM", "statnaam"]
 WIJK_CODE_FIELDS = ["wijkcode", "WK_CODE", "statcode"]
@@ -67,22 +61,8 @@ class AtlasError(RuntimeError):
 # ---- the template (scripts/make_atlas_template.py writes it; users may restyle it) ----
 
 
-def _place(item, x, y, w, h):
-    item.attemptResize(QgsLayoutSize(w, h, MM))  # resize before move: moving an unsized map empties it
-    item.attemptMove(QgsLayoutPoint(x, y, MM))
-
-
 def _label(layout, item_id, text, x, y, w, h, size, bold=False):
-    label = QgsLayoutItemLabel(layout)
-    layout.addLayoutItem(label)
-    label.setId(item_id)
-    label.setText(text)
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(size)
-    font.setBold(bold)
-    label.setFont(font)
-    _place(label, x, y, w, h)
-    return label
+    return add_label(layout, text, x, y, w, h, size, bold, item_id)
 
 
 def _only_on(item, wijk_page):
@@ -96,8 +76,8 @@ def _map(layout, item_id, x, y, w, h, margin=0.08):
     item = QgsLayoutItemMap(layout)
     layout.addLayoutItem(item)
     item.setId(item_id)
-    _place(item, x, y, w, h)
-    item.setCrs(QgsCoordinateReferenceSystem(RD_NEW))
+    place(item, x, y, w, h)
+    item.setCrs(rd_new())
     item.setAtlasDriven(True)
     item.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
     item.setAtlasMargin(margin)
@@ -115,7 +95,7 @@ def _legend(layout, item_id, linked, x, y, w, h, size):
     legend.setSymbolHeight(size * 0.4)
     legend.setResizeToContents(False)
     set_legend_font_size(legend, size)
-    _place(legend, x, y, w, h)
+    place(legend, x, y, w, h)
     return legend
 
 
@@ -134,7 +114,7 @@ def _scale_bar(layout, item_id, linked, x, y):
     bar.setMinimumBarWidth(20)
     bar.setMaximumBarWidth(50)
     bar.setHeight(2)
-    _place(bar, x, y, 70, 12)
+    place(bar, x, y, 70, 12)
     return bar
 
 
@@ -171,7 +151,7 @@ def build_template(project):
     layout.addMultiFrame(table)
     frame = QgsLayoutFrame(layout, table)
     frame.setId("tabel")
-    _place(frame, 285, 25, 125, 120)
+    place(frame, 285, 25, 125, 120)
     table.addFrame(frame)
     _only_on(frame, wijk_page=True)
     _label(
@@ -195,7 +175,7 @@ def build_template(project):
     layout.addLayoutItem(arrow)
     arrow.setId("noordpijl")
     arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW, QgsPathResolver()))
-    _place(arrow, 395, 262, 15, 15)
+    place(arrow, 395, 262, 15, 15)
     return layout
 
 
@@ -238,7 +218,7 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
     if code_field is None:
         raise AtlasError(f"Laag '{layer.name()}' heeft geen buurtcodeveld (zoals buurtcode of statcode).")
     gm_name_field = find_column(layer.fields().names(), GEMEENTE_NAME_FIELDS)
-    rd = QgsCoordinateReferenceSystem(RD_NEW)
+    rd = rd_new()
     to_rd = QgsCoordinateTransform(layer.crs(), rd, layer.transformContext())
     klasse = field_names("signalering")[1]
     wanted = {normalise_code(g, "GM") for g in gemeenten} if gemeenten else None
@@ -255,11 +235,12 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
         geometry = _valid(feature.geometry(), to_rd)
         wijk = wijk_of(code)
         geometries[wijk].append(geometry)
-        value = feature[klasse]
-        classes[wijk][0 if value is None or str(value) == "NULL" else int(value)] += 1
+        value = as_python(feature[klasse])
+        classes[wijk][0 if value is None else int(value)] += 1
         buurten[gemeente] += 1
-        if gm_name_field and feature[gm_name_field] not in (None, "") and str(feature[gm_name_field]) != "NULL":
-            gemeente_names[gemeente] = str(feature[gm_name_field])
+        name = text_or_none(feature[gm_name_field]) if gm_name_field else None
+        if name:
+            gemeente_names[gemeente] = name
     if not geometries:
         chosen = ", ".join(sorted(wanted)) if wanted else "alle"
         raise AtlasError(f"Laag '{layer.name()}' heeft geen buurten in gemeente(n) {chosen}.")
@@ -268,7 +249,7 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
     for gemeente, name in wijk_gemeenten.items():
         gemeente_names.setdefault(gemeente, name)
 
-    coverage = QgsVectorLayer(f"MultiPolygon?crs={RD_NEW}", "Atlas-dekking", "memory")
+    coverage = QgsVectorLayer(f"MultiPolygon?crs={RD_NEW_AUTHID}", "Atlas-dekking", "memory")
     coverage.dataProvider().addAttributes(
         [
             QgsField("volgorde", QVariant.Int),
@@ -359,10 +340,12 @@ def _wijken_from_layer(wijken, rd):
         code = normalise_code(feature[code_field], "WK")
         if not code or not code.startswith("WK"):
             continue
-        if name_field and feature[name_field] not in (None, "") and str(feature[name_field]) != "NULL":
-            names[code] = str(feature[name_field])
-        if gm_name_field and feature[gm_name_field] not in (None, "") and str(feature[gm_name_field]) != "NULL":
-            gemeente_names[gemeente_of(code)] = str(feature[gm_name_field])
+        name = text_or_none(feature[name_field]) if name_field else None
+        if name:
+            names[code] = name
+        gemeente_name = text_or_none(feature[gm_name_field]) if gm_name_field else None
+        if gemeente_name:
+            gemeente_names[gemeente_of(code)] = gemeente_name
         shapes[code] = _valid(feature.geometry(), to_rd)
     return names, shapes, gemeente_names
 

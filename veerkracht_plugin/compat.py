@@ -74,3 +74,24 @@ def _layout_enums():
 
 
 LAYOUT_MM, KILOMETERS, SCALEBAR_FIT_WIDTH, POINT_GEOMETRY, MAP_ANTIALIASING = _layout_enums()
+
+
+def as_python(value):
+    """An attribute value with QGIS' NULL (a QVariant under Qt5, None under Qt6) as None."""
+    return None if value is None or str(value) == "NULL" else value
+
+
+def text_or_none(value):
+    """An attribute as text, or None when it is NULL or empty."""
+    value = as_python(value)
+    return None if value is None or str(value) == "" else str(value)
+
+
+RD_NEW_AUTHID = "EPSG:28992"
+
+
+def rd_new():
+    """RD New, the Dutch CRS all areas and maps are computed in; made when needed, not at import."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    return QgsCoordinateReferenceSystem(RD_NEW_AUTHID)

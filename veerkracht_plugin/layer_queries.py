@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from qgis.core import QgsExpression, QgsFeatureRequest
 
-from .compat import NO_GEOMETRY
+from .compat import NO_GEOMETRY, as_python, text_or_none
 from .core.catalogue import MAP_IDS, class_labels, field_names, load_catalogue, map_entry
 from .core.codes import gemeente_of, normalise_code
 from .core.join import LAYER_KEY_CANDIDATES, find_column
@@ -76,7 +76,7 @@ class GemeenteIndex:
                 code = normalise_code(feature[self.code_field], "GM")
             elif self.buurt_field:
                 code = gemeente_of(normalise_code(feature[self.buurt_field]))
-            name = _text(feature[self.name_field]) if self.name_field else None
+            name = text_or_none(feature[self.name_field]) if self.name_field else None
             key = code or name
             if key:
                 found.setdefault(key, Gemeente(code or name, name or code))
@@ -99,10 +99,6 @@ class GemeenteIndex:
 def _in(field, values):
     quoted = ", ".join(QgsExpression.quotedString(v) for v in values)
     return f"{QgsExpression.quotedColumnRef(field)} IN ({quoted})"
-
-
-def _text(value):
-    return None if value is None or str(value) == "NULL" else str(value)
 
 
 OWN_UNITS_FIELD = "eigen_vhe"
@@ -143,11 +139,11 @@ def class_summary(layer, map_id):
     counts, people, units = {}, {}, {}
     for feature in layer.getFeatures(request):
         code = feature[klasse]
-        code = 0 if code is None or str(code) == "NULL" else int(code)
+        code = 0 if as_python(code) is None else int(code)
         counts[code] = counts.get(code, 0) + 1
         for field, totals in ((inwoners, people), (own, units)):
-            value = feature[field] if field else None
-            if value is not None and str(value) != "NULL" and float(value) > 0:
+            value = as_python(feature[field]) if field else None
+            if value is not None and float(value) > 0:
                 totals[code] = totals.get(code, 0) + float(value)
     colours = {c["code"]: c["kleur"] for c in map_entry(map_id)["klassen"]}
     colours[0] = load_catalogue()["klasse_0"]["kleur"]

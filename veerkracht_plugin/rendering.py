@@ -1,7 +1,6 @@
 """Rendering the maps without a screen: a plain image for pixel checks, a page with legend for people."""
 
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
     QgsLayoutExporter,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
@@ -17,11 +16,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QFont
 
-from .compat import LAYOUT_MM, MAP_ANTIALIASING
+from .compat import LAYOUT_MM, MAP_ANTIALIASING, rd_new
 from .core.catalogue import map_entry
 from .styling import style_name
 
-RD_NEW = QgsCoordinateReferenceSystem("EPSG:28992")
 SOURCES = "Bronnen: CBS / Kadaster (CC-BY 4.0); Leefbaarometer 3.0, ministerie van BZK. Indeling: Veerkracht-plugin."
 
 
@@ -33,7 +31,7 @@ def show_map(layer, map_id):
 def extent_in_rd(layer, margin=0.03):
     from qgis.core import QgsCoordinateTransform, QgsProject
 
-    extent = QgsCoordinateTransform(layer.crs(), RD_NEW, QgsProject.instance()).transformBoundingBox(layer.extent())
+    extent = QgsCoordinateTransform(layer.crs(), rd_new(), QgsProject.instance()).transformBoundingBox(layer.extent())
     extent.scale(1 + margin)
     return extent
 
@@ -43,7 +41,7 @@ def render_image(layer, map_id, width=600, height=600, antialiasing=False):
     show_map(layer, map_id)
     settings = QgsMapSettings()
     settings.setLayers([layer])
-    settings.setDestinationCrs(RD_NEW)
+    settings.setDestinationCrs(rd_new())
     settings.setOutputSize(QSize(width, height))
     settings.setBackgroundColor(QColor(255, 255, 255))
     settings.setExtent(extent_in_rd(layer))
@@ -54,15 +52,23 @@ def render_image(layer, map_id, width=600, height=600, antialiasing=False):
     return job.renderedImage()
 
 
-def _label(layout, text, x, y, w, h, size, bold=False):
+def place(item, x, y, w, h):
+    """Size and position in millimetres; resize first: moving an unsized map empties its extent (3.22)."""
+    item.attemptResize(QgsLayoutSize(w, h, LAYOUT_MM))
+    item.attemptMove(QgsLayoutPoint(x, y, LAYOUT_MM))
+
+
+def add_label(layout, text, x, y, w, h, size, bold=False, item_id=None):
     label = QgsLayoutItemLabel(layout)
     layout.addLayoutItem(label)
+    if item_id:
+        label.setId(item_id)
     label.setText(text)
-    font = QFont("DejaVu Sans", size)
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(size)
     font.setBold(bold)
     label.setFont(font)
-    label.attemptMove(QgsLayoutPoint(x, y, LAYOUT_MM))
-    label.attemptResize(QgsLayoutSize(w, h, LAYOUT_MM))
+    place(label, x, y, w, h)
     return label
 
 
@@ -73,7 +79,7 @@ def map_page(project, layer, map_id, subtitle=""):
     layout.initializeDefaults()
     layout.setName(f"Veerkracht {entry['nummer']}: {entry['titel']}")
     layout.pageCollection().page(0).setPageSize("A4", QgsLayoutItemPage.Orientation.Landscape)
-    _label(
+    add_label(
         layout,
         f"{entry['nummer']}. {entry['titel']}" + (f" – {subtitle}" if subtitle else ""),
         10,
@@ -83,14 +89,13 @@ def map_page(project, layer, map_id, subtitle=""):
         18,
         bold=True,
     )
-    _label(layout, entry["uitleg"], 10, 16, 277, 8, 10)
+    add_label(layout, entry["uitleg"], 10, 16, 277, 8, 10)
 
     show_map(layer, map_id)
     item = QgsLayoutItemMap(layout)
     layout.addLayoutItem(item)  # before sizing: the item needs its layout to convert units
-    item.attemptResize(QgsLayoutSize(172, 170, LAYOUT_MM))  # resize first: a move of an
-    item.attemptMove(QgsLayoutPoint(10, 26, LAYOUT_MM))  # unsized map empties its extent
-    item.setCrs(RD_NEW)
+    place(item, 10, 26, 172, 170)
+    item.setCrs(rd_new())
     item.setLayers([layer])
     item.setFrameEnabled(True)
     item.zoomToExtent(QgsRectangle(extent_in_rd(layer)))
@@ -100,9 +105,9 @@ def map_page(project, layer, map_id, subtitle=""):
     legend.setTitle("Legenda")
     legend.setLinkedMap(item)
     legend.setAutoUpdateModel(True)
-    legend.attemptMove(QgsLayoutPoint(188, 26, LAYOUT_MM))
+    legend.attemptMove(QgsLayoutPoint(188, 26, LAYOUT_MM))  # legends size themselves
     set_legend_font_size(legend, 10)
-    _label(layout, SOURCES, 10, 199, 277, 6, 8)
+    add_label(layout, SOURCES, 10, 199, 277, 6, 8)
     return layout
 
 

@@ -4,16 +4,14 @@ Everything is compared in EPSG:28992 (metres), whatever the layers' own CRSs, so
 """
 
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeatureRequest,
     QgsGeometry,
     QgsSpatialIndex,
 )
 
-from .compat import POINT_GEOMETRY, SKIP_GEOMETRY_CHECKS
+from .compat import POINT_GEOMETRY, SKIP_GEOMETRY_CHECKS, rd_new
 
-RD_NEW = QgsCoordinateReferenceSystem("EPSG:28992")
 DWELLING_FIELDS = ["aantal_woningen", "woningvoorraad", "WONINGEN", "a_woning"]
 
 
@@ -31,7 +29,7 @@ class BuurtLocator:
     """Spatial index over the buurten, in RD New, with prepared geometries for fast containment tests."""
 
     def __init__(self, buurten, context, feedback=None):
-        to_rd = QgsCoordinateTransform(buurten.sourceCrs(), RD_NEW, context)
+        to_rd = QgsCoordinateTransform(buurten.sourceCrs(), rd_new(), context)
         self.index = QgsSpatialIndex()
         self.geometries, self.engines = {}, {}
         for feature in buurten.getFeatures(QgsFeatureRequest(), SKIP_GEOMETRY_CHECKS):

@@ -2,9 +2,9 @@
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "kaarten.json"
+from ..paths import CATALOGUE_PATH
+
 MAP_IDS = (
     "leefbaarheid",
     "overlast",
@@ -19,7 +19,7 @@ MAP_IDS = (
 
 
 @lru_cache(maxsize=4)
-def load_catalogue(path=DEFAULT_PATH):
+def load_catalogue(path=CATALOGUE_PATH):
     with open(path, encoding="utf-8") as handle:
         catalogue = json.load(handle)
     ids = tuple(entry["id"] for entry in catalogue["kaarten"])
