@@ -55,7 +55,7 @@ class ApplyStylesAlgorithm(VeerkrachtAlgorithm):
         )
         self.addOutput(QgsProcessingOutputVectorLayer(self.OUTPUT, self.tr("Gestileerde laag")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+    def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
         from ..veerkracht_plugin.styling import StyleError, apply_styles, store_styles_in_geopackage
 

@@ -1,15 +1,21 @@
 """What every veerkracht algorithm shares: translation, instance creation, group and icon."""
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingParameterNumber
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterNumber
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..veerkracht_plugin.compat import INTEGER
 from ..veerkracht_plugin.paths import ICON_PATH
+from .outputs import Staging, conflict
 
 
 class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
-    """Subclasses set NAME, DISPLAY_NAME, GROUP_ID/GROUP and HELP (Dutch)."""
+    """Subclasses set NAME, DISPLAY_NAME, GROUP_ID/GROUP and HELP (Dutch) and implement ``process``.
+
+    The base class keeps the promise that nothing is lost: outputs on an input are refused before anything runs,
+    file outputs are written beside their target (``stage``/``staged_path``) and moved into place only when the
+    run completed; a cancelled or failed run leaves no output and keeps an earlier one.
+    """
 
     NAME = ""
     DISPLAY_NAME = ""
@@ -43,6 +49,44 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
 
     def icon(self):
         return QIcon(str(ICON_PATH))
+
+    def extra_outputs(self, parameters, context):
+        """[(path, description)] of files written besides the declared outputs (the atlas' wijken file)."""
+        return []
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        problem = conflict(self, parameters, context, self.extra_outputs(parameters, context))
+        return (False, problem) if problem else (True, "")
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        problem = conflict(self, parameters, context, self.extra_outputs(parameters, context))
+        if problem:  # models and scripts may skip checkParameterValues
+            raise QgsProcessingException(problem)
+        self._staging = Staging()
+        try:
+            results = self.process(parameters, context, feedback)
+            if feedback is not None and feedback.isCanceled():
+                raise QgsProcessingException(
+                    self.tr("Geannuleerd: er is geen uitvoer geschreven; een eerdere uitvoer is bewaard.")
+                )
+            return self._staging.commit(results, context)
+        finally:
+            self._staging.discard()
+
+    def process(self, parameters, context, feedback):
+        raise NotImplementedError
+
+    def parameterAsSink(self, parameters, name, context, *args, **kwargs):  # noqa: N802 (QGIS API)
+        """QGIS' sink, written to a hidden file beside a file target (see ``Staging``)."""
+        staged = self._staging.sink_parameters(parameters, name)
+        return super().parameterAsSink(staged, name, context, *args, **kwargs)
+
+    def staged_path(self, target):
+        """A hidden path beside ``target`` to write to; it replaces ``target`` when the run completes."""
+        return self._staging.hidden(target)
 
 
 def year_parameter(name, description, default=None, optional=False):

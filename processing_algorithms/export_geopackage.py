@@ -53,7 +53,7 @@ class ExportGeoPackageAlgorithm(VeerkrachtAlgorithm):
             QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("GeoPackage"), self.tr("GeoPackage (*.gpkg)"))
         )
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+    def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
         from ..veerkracht_plugin.styling import StyleError, apply_styles, store_styles_in_geopackage
 

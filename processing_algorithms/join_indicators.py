@@ -114,7 +114,7 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
                 return False, self.tr("Ongeldige waarde voor parameter {}").format(name)
         return True, ""
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+    def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.core import VeerkrachtError
         from ..veerkracht_plugin.core.codes import dominant_level, normalise_code
         from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column, prepare_table

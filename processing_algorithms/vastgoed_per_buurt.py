@@ -71,7 +71,7 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_VASTGOED, self.tr("Vastgoed met buurtklassen")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+    def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.compat import rd_new
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
         from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column

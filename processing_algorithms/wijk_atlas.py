@@ -86,7 +86,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.LAYOUT, self.tr("Naam van de lay-out in het project")))
         self.addOutput(QgsProcessingOutputNumber(self.PAGES, self.tr("Aantal pagina's")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+    def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.atlas import TEMPLATE_PATH, AtlasError, bind, build_coverage, export_pdf, load_template
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
         from ..veerkracht_plugin.layer_queries import is_veerkracht_layer

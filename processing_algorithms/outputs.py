@@ -1,0 +1,187 @@
+"""Nothing is lost: outputs never land on an input, and appear only when complete.
+
+``conflict`` is checked before anything runs (also in the dialog, through checkParameterValues). ``Staging``
+lets an algorithm write each file output to a hidden file beside its target and moves it into place only when
+the whole run succeeded; a failed or cancelled run removes the hidden files and leaves any earlier output as it
+was.
+"""
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessingFeatureSourceDefinition,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingUtils,
+    QgsProperty,
+    QgsProviderRegistry,
+)
+
+TEMPORARY = ("TEMPORARY_OUTPUT", "memory:", "")
+
+
+def _static(value):
+    """The plain value behind QGIS' parameter wrappers (definitions, static properties)."""
+    if isinstance(value, (QgsProcessingFeatureSourceDefinition, QgsProcessingOutputLayerDefinition)):
+        value = value.source if isinstance(value, QgsProcessingFeatureSourceDefinition) else value.sink
+    if isinstance(value, QgsProperty):
+        value = value.staticValue()
+    return value
+
+
+def file_of(value, context):
+    """The file on disk behind a parameter value (path, layer id, layer, uri), or None (memory, database)."""
+    value = _static(value)
+    if value is None:
+        return None
+    layer = value if hasattr(value, "dataProvider") else None
+    if layer is None and isinstance(value, str) and value:
+        layer = QgsProcessingUtils.mapLayerFromString(value, context, False) if context is not None else None
+        if layer is None:
+            return _plain_path(value)
+    if layer is None:
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+    path = parts.get("path") or ""
+    return Path(path).resolve() if path and os.path.exists(path) else None
+
+
+def _plain_path(text):
+    text = text.split("|")[0]
+    if text.startswith("file://"):
+        text = text[len("file://") :]
+    if text.startswith("ogr:") or text.startswith("memory:") or text.startswith("postgres") or "dbname=" in text:
+        return None
+    return Path(text).expanduser().resolve() if text.strip() else None
+
+
+def _same(a, b):
+    if a == b:
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def input_files(algorithm, parameters, context):
+    """{path: parameter description} of every input that is a file."""
+    files = {}
+    for definition in algorithm.parameterDefinitions():
+        if definition.isDestination() or definition.name() not in parameters:
+            continue
+        value = parameters[definition.name()]
+        values = (
+            value
+            if isinstance(definition, QgsProcessingParameterMultipleLayers) and isinstance(value, list)
+            else [value]
+        )
+        for item in values:
+            if isinstance(item, str) and isinstance(definition, QgsProcessingParameterFile):
+                path = _plain_path(item) if item else None
+            elif isinstance(item, (str, QgsProcessingFeatureSourceDefinition)) or hasattr(item, "dataProvider"):
+                path = file_of(item, context)
+            else:
+                path = None
+            if path is not None:
+                files[path] = definition.description()
+    return files
+
+
+def output_files(algorithm, parameters):
+    """{path: parameter description} of every destination that is a file (temporary outputs left out)."""
+    files = {}
+    for definition in algorithm.destinationParameterDefinitions():
+        value = _static(parameters.get(definition.name(), definition.defaultValue()))
+        if not isinstance(value, str) or value in TEMPORARY or value.startswith("memory:"):
+            continue
+        path = _plain_path(value)
+        if path is not None:
+            files.setdefault(path, []).append(definition.description())
+    return files
+
+
+def conflict(algorithm, parameters, context, extra_outputs=()):
+    """A Dutch message when an output would land on an input or on another output; '' when all is well."""
+    inputs = input_files(algorithm, parameters, context)
+    outputs = output_files(algorithm, parameters)
+    for path, label in extra_outputs:
+        outputs.setdefault(Path(path).resolve(), []).append(label)
+    for path, labels in outputs.items():
+        if len(labels) > 1:
+            return (
+                f"Uitvoer '{' en '.join(labels)}' staan allebei op {path}: de tweede zou de eerste overschrijven. "
+                "Kies voor elke uitvoer een eigen bestand."
+            )
+        for source, description in inputs.items():
+            if _same(path, source):
+                return (
+                    f"Uitvoer '{labels[0]}' ({path}) is ook invoer ('{description}'): dat bestand zou worden "
+                    "overschreven. Kies een ander uitvoerbestand; de invoer blijft onaangeroerd."
+                )
+    return ""
+
+
+def is_file_output(value):
+    value = _static(value)
+    return isinstance(value, str) and value not in TEMPORARY and _plain_path(value) is not None
+
+
+class Staging:
+    """Hidden folders beside the targets, their files moved into place by ``commit``, removed by ``discard``.
+
+    The staged file keeps the target's name (inside the hidden folder), so drivers that name a layer after
+    the file (GeoPackage, shapefile) name it as the target would be named.
+    """
+
+    def __init__(self):
+        self.moves = []  # (staged path, target path)
+
+    def hidden(self, target):
+        target = Path(target)
+        folder = target.parent / f".{target.name}.wordt-geschreven-{uuid.uuid4().hex[:8]}"
+        folder.mkdir()
+        path = folder / target.name
+        self.moves.append((path, target))
+        return path
+
+    def sink_parameters(self, parameters, name):
+        """``parameters`` with output ``name`` pointed at a hidden file, when it is a file; else unchanged."""
+        value = parameters.get(name)
+        if not is_file_output(value):
+            return parameters
+        hidden = str(self.hidden(_plain_path(_static(value))))
+        if isinstance(value, QgsProcessingOutputLayerDefinition):
+            staged = QgsProcessingOutputLayerDefinition(value)
+            staged.sink = QgsProperty.fromValue(hidden)
+        else:
+            staged = hidden
+        return {**parameters, name: staged}
+
+    def final(self, path):
+        """The target of a staged path (for results and messages); other values unchanged."""
+        for hidden, target in self.moves:
+            if isinstance(path, str) and path.split("|")[0] == str(hidden):
+                return str(target) + path[len(str(hidden)) :]
+        return path
+
+    def commit(self, results, context):
+        """Move every staged file into place; results and layers-to-load then name the targets."""
+        for hidden, target in self.moves:
+            for staged in sorted(hidden.parent.iterdir(), key=lambda p: p == hidden):  # the main file last
+                os.replace(staged, target.parent / staged.name)
+        if context is not None:
+            loads = context.layersToLoadOnCompletion()
+            context.setLayersToLoadOnCompletion({self.final(key): details for key, details in loads.items()})
+        results = {key: self.final(value) for key, value in results.items()}
+        self.discard()
+        return results
+
+    def discard(self):
+        for hidden, _ in self.moves:
+            shutil.rmtree(hidden.parent, ignore_errors=True)
+        self.moves = []
