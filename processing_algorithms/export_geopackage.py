@@ -60,11 +60,10 @@ class ExportGeoPackageAlgorithm(VeerkrachtAlgorithm):
         source = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        path = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
-        if path.suffix.lower() != ".gpkg":
-            path = path.with_suffix(".gpkg")
-        if path.exists():
-            path.unlink()  # a fresh file: never mix with an earlier export
+        target = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        if target.suffix.lower() != ".gpkg":
+            target = target.with_suffix(".gpkg")
+        path = self.staged_path(target)  # a fresh file, moved over an earlier export only when complete
         active = MAP_IDS[self.parameterAsEnum(parameters, self.ACTIVE, context)]
 
         feedback.setProgressText(self.tr("Laag schrijven"))
@@ -78,7 +77,7 @@ class ExportGeoPackageAlgorithm(VeerkrachtAlgorithm):
             raise QgsProcessingException(self.tr("Kan {} niet schrijven: {}").format(path, message))
         feedback.setProgress(40)
         if feedback.isCanceled():
-            return {}
+            return {}  # the base class discards the staged file
 
         layer = QgsVectorLayer(f"{path}|layername={LAYER_NAME}", source.name() or LAYER_NAME, "ogr")
         layer.setMetadata(source.metadata())
@@ -97,7 +96,8 @@ class ExportGeoPackageAlgorithm(VeerkrachtAlgorithm):
             raise QgsProcessingException(
                 self.tr("Kan het project niet in {} opslaan: {}").format(path, project.error())
             )
+        del layer, project  # close the GeoPackage before it is moved into place
         feedback.pushInfo(
-            self.tr("Gedeeld: {} (laag '{}', negen stijlen, project '{}').").format(path, LAYER_NAME, PROJECT_NAME)
+            self.tr("Gedeeld: {} (laag '{}', negen stijlen, project '{}').").format(target, LAYER_NAME, PROJECT_NAME)
         )
         return {self.OUTPUT: str(path)}
