@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsProject, QgsVectorLayer
 from qgis.PyQt import sip
+from test_styles_and_sharing import baarn_job
 
 from conftest import REPO
 from helpers import run
-from test_styles_and_sharing import baarn_job
 
 pytestmark = [pytest.mark.usefixtures("provider"), pytest.mark.bad_input]
 
