@@ -213,3 +213,28 @@ def test_makemaps_same_classes_in_qgis_process(baarn_maps, tmp_path, shared_data
         return {f["buurtcode"]: tuple(f[f"{m}_klasse"] for m in map_ids()) for f in source.getFeatures()}
 
     assert classes(other) == classes(layer)
+
+
+@pytest.mark.parametrize("second_active", ["focus", "leefbaarheid", "signalering"])
+def test_reapplying_styles_keeps_every_named_style(baarn_maps, second_active):
+    """Issue 12.5: after applystyles runs again, '1. Leefbaarheid' must still draw leefbaarheid, not focus."""
+    from veerkracht.veerkracht_plugin.styling import apply_styles, style_name
+
+    layer = QgsVectorLayer(baarn_maps[0].source(), "opnieuw", "ogr")
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        apply_styles(layer, QgsProject.instance(), "focus")
+        layer.styleManager().setCurrentStyle(style_name("overlast"))
+        apply_styles(layer, QgsProject.instance(), second_active)
+        apply_styles(layer, QgsProject.instance(), "leefbaarheid")
+        manager = layer.styleManager()
+        assert manager.currentStyle() == style_name("leefbaarheid")
+        for map_id in map_ids():
+            manager.setCurrentStyle(style_name(map_id))
+            assert layer.renderer().classAttribute() == f"{map_id}_klasse", style_name(map_id)
+        themes = QgsProject.instance().mapThemeCollection()
+        for map_id in map_ids():
+            record = [r for r in themes.mapThemeState(style_name(map_id)).layerRecords() if r.layer() == layer][0]
+            assert record.currentStyle == style_name(map_id)
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())

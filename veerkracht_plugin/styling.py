@@ -59,10 +59,11 @@ def build_renderer(map_id, catalogue=None):
     return QgsCategorizedSymbolRenderer(field_names(map_id)[1], categories)
 
 
-def load_style(layer, map_id):
+def load_style(layer, map_id, stand_in=None):
     """Load the packaged QML into ``layer``; raise StyleError (naming the file) when QGIS refuses it.
 
     Not ``loadNamedStyle``: for a GeoPackage with stored styles that loads the stored default instead.
+    ``stand_in``: whether the legend must say the afw thresholds were a stand-in (default: read from ``layer``).
     """
     from qgis.PyQt.QtXml import QDomDocument
 
@@ -76,24 +77,45 @@ def load_style(layer, map_id):
     ok, message = layer.importNamedStyle(document)
     if not ok or message:
         raise StyleError(f"Stijl {path.name} laadt niet (zonder waarschuwingen) in laag '{layer.name()}': {message}")
-    _mark_stand_in(layer, map_id)
+    if map_id == "leefbaarheid" and (uses_stand_in(layer) if stand_in is None else stand_in):
+        _mark_stand_in(layer)
 
 
-def _mark_stand_in(layer, map_id):
-    """When the layer's labels say the afw thresholds were a stand-in, the legend says so too."""
+def uses_stand_in(layer):
+    """Whether the layer's leefbaarheid labels say the afw thresholds were a stand-in."""
     suffix = load_catalogue()["afw_drempels"].get("label_toevoeging", "")
-    if map_id != "leefbaarheid" or not suffix:
-        return
-    label_field = field_names(map_id)[2]
-    if layer.fields().lookupField(label_field) < 0:
-        return
-    labels = layer.uniqueValues(layer.fields().lookupField(label_field))
-    if not any(str(label).endswith(suffix) for label in labels):
-        return
+    index = layer.fields().lookupField(field_names("leefbaarheid")[2])
+    return bool(suffix) and index >= 0 and any(str(v).endswith(suffix) for v in layer.uniqueValues(index))
+
+
+def _mark_stand_in(layer):
+    suffix = load_catalogue()["afw_drempels"].get("label_toevoeging", "")
     renderer = layer.renderer()
     for index, category in enumerate(renderer.categories()):
         if category.value() != 0 and not category.label().endswith(suffix):
             renderer.updateCategoryLabel(index, category.label() + suffix)
+
+
+def build_styles(layer):
+    """{map id: QgsMapLayerStyle} of the nine packaged styles, built on a scratch copy of the layer's fields.
+
+    Never on ``layer`` itself: its style manager saves the layer's look into the *current* named style
+    whenever the current style changes, so loading into the layer would write one map's look under
+    another map's name.
+    """
+    from qgis.core import QgsVectorLayer
+
+    scratch = QgsVectorLayer("Polygon?crs=EPSG:28992", "stijlen", "memory")
+    scratch.dataProvider().addAttributes(layer.fields().toList())
+    scratch.updateFields()
+    stand_in = uses_stand_in(layer)
+    styles = {}
+    for map_id in MAP_IDS:
+        load_style(scratch, map_id, stand_in)
+        style = QgsMapLayerStyle()
+        style.readFromLayer(scratch)
+        styles[map_id] = style
+    return styles
 
 
 def apply_styles(layer, project, active_map_id="signalering"):
@@ -102,17 +124,19 @@ def apply_styles(layer, project, active_map_id="signalering"):
     Returns the style names in catalogue order.
     """
     manager = layer.styleManager()
-    names = []
-    for map_id in MAP_IDS:
-        load_style(layer, map_id)
-        style = QgsMapLayerStyle()
-        style.readFromLayer(layer)
-        name = style_name(map_id)
-        if name in manager.styles():
-            manager.removeStyle(name)
-        manager.addStyle(name, style)
-        names.append(name)
+    styles = build_styles(layer)
+    names = [style_name(map_id) for map_id in MAP_IDS]
+    if manager.currentStyle() in names:  # a current style cannot be removed: step onto a spare one first
+        spare = "veerkracht (tijdelijk)"
+        manager.addStyle(spare, styles[active_map_id])
+        manager.setCurrentStyle(spare)
+    for map_id, name in zip(MAP_IDS, names):
+        manager.removeStyle(name)
+        manager.addStyle(name, styles[map_id])
     manager.setCurrentStyle(style_name(active_map_id))
+    if manager.currentStyle() != style_name(active_map_id):
+        raise StyleError(f"Stijl '{style_name(active_map_id)}' kan niet actief worden in laag '{layer.name()}'.")
+    manager.removeStyle("veerkracht (tijdelijk)")
     layer.triggerRepaint()
     if project is not None and project.mapLayer(layer.id()) is not None:
         _add_themes(layer, project)
