@@ -1,4 +1,7 @@
-"""What every veerkracht algorithm shares: translation, instance creation, group and icon."""
+"""What every veerkracht algorithm shares: translation, instance creation, group and icon, safe outputs and
+messages without passwords."""
+
+import re
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterNumber
 from qgis.PyQt.QtCore import QCoreApplication
@@ -57,7 +60,7 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
         ok, message = super().checkParameterValues(parameters, context)
         if not ok:
-            return ok, message
+            return False, self._dutch_check_message(parameters, message)
         problem = conflict(self, parameters, context, self.extra_outputs(parameters, context))
         return (False, problem) if problem else (True, "")
 
@@ -79,6 +82,33 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
     def process(self, parameters, context, feedback):
         raise NotImplementedError
 
+    def unusable_input_message(self, parameters, name):
+        """Dutch, with the parameter's label and the value as given, passwords hidden."""
+        definition = self.parameterDefinition(name)
+        value = parameters.get(name)
+        shown = value.name() if hasattr(value, "name") and callable(value.name) else str(value)
+        if hasattr(value, "source") and callable(value.source):
+            shown = f"{shown} ({value.source()})"
+        if value in (None, ""):
+            return self.tr("Vul '{}' in.").format(definition.description())
+        return self.tr(
+            "Invoer '{}' kan niet worden geopend: {}. Bestaat het bestand, is het een geldige laag, is de database "
+            "bereikbaar?"
+        ).format(definition.description(), hide_passwords(shown))
+
+    def _dutch_check_message(self, parameters, message):
+        """QGIS' English check message ('... for NAME: ...') with the label instead of the id, in Dutch."""
+        found = re.search(r"for (\w+)", message)
+        definition = self.parameterDefinition(found.group(1)) if found else None
+        if definition is None:
+            return hide_passwords(message)
+        if not definition.isDestination() and "source" in message.lower():
+            return self.unusable_input_message(parameters, definition.name())
+        return self.tr("Ongeldige waarde voor '{}': {}").format(definition.description(), hide_passwords(message))
+
+    def invalidSourceError(self, parameters, name):  # noqa: N802 (QGIS API)
+        return self.unusable_input_message(parameters, name)
+
     def parameterAsSink(self, parameters, name, context, *args, **kwargs):  # noqa: N802 (QGIS API)
         """QGIS' sink, written to a hidden file beside a file target (see ``Staging``)."""
         staged = self._staging.sink_parameters(parameters, name)
@@ -87,6 +117,12 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
     def staged_path(self, target):
         """A hidden path beside ``target`` to write to; it replaces ``target`` when the run completes."""
         return self._staging.hidden(target)
+
+
+def hide_passwords(text):
+    """A message without the password of a connection string (key=value or URL form)."""
+    text = re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", str(text), flags=re.IGNORECASE)
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
 
 
 def year_parameter(name, description, default=None, optional=False):

@@ -87,14 +87,16 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
         from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
         from ..veerkracht_plugin.core.maps import Settings, compute_maps
+        from ..veerkracht_plugin.core.plausibility import check_columns
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         names = source.fields().names()
-        code_field = self.parameterAsString(parameters, self.INPUT_FIELD, context) or find_column(
-            names, LAYER_KEY_CANDIDATES
-        )
+        code_field = self.parameterAsString(parameters, self.INPUT_FIELD, context)
+        if code_field:
+            self._check_exists(source, self.INPUT_FIELD, code_field)
+        code_field = code_field or find_column(names, LAYER_KEY_CANDIDATES)
         columns = {"code": code_field, "water": find_column(names, ["water"])}
         for name, (canonical, _) in self.FIELD_PARAMETERS.items():
             field = self.parameterAsString(parameters, name, context)
@@ -111,6 +113,11 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
 
         feedback.setProgressText(self.tr("Indicatoren lezen"))
         features, attributes, frame = read_features(source, columns, feedback)
+        frame, warnings, errors = check_columns(frame, columns)
+        for warning in warnings:
+            feedback.pushWarning(warning)
+        if errors:
+            raise QgsProcessingException("\n".join(errors))
         settings = Settings(min_inwoners=self.parameterAsInt(parameters, self.MIN_INWONERS, context))
         feedback.setProgressText(self.tr("Kaarten berekenen"))
         result, reports = compute_maps(frame, settings)
@@ -139,20 +146,28 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
             context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(self._metadata)
         return {self.OUTPUT: dest_id, self.REFERENCE: summary}
 
-    def _check_numeric(self, source, parameter, field):
-        index = source.fields().lookupField(field)
-        if index < 0:
+    def _check_exists(self, source, parameter, field):
+        from ..veerkracht_plugin.core.join import column_list
+
+        if source.fields().lookupField(field) < 0:
+            label = self.parameterDefinition(parameter).description()
             raise QgsProcessingException(
-                self.tr("Parameter {}: veld '{}' bestaat niet in laag '{}'.").format(
-                    parameter, field, source.sourceName()
+                self.tr("'{}': veld '{}' bestaat niet in laag '{}'. {}").format(
+                    label, field, source.sourceName(), column_list(source.fields().names(), field)
                 )
             )
-        if not source.fields().at(index).isNumeric():
+
+    def _check_numeric(self, source, parameter, field):
+        self._check_exists(source, parameter, field)
+        found = source.fields().field(field)
+        if not found.isNumeric():
             raise QgsProcessingException(
                 self.tr(
-                    "Parameter {}: veld '{}' in laag '{}' is geen getal maar {}. Koppel de tabel opnieuw met "
+                    "'{}': veld '{}' in laag '{}' is geen getal maar {}. Koppel de tabel opnieuw met "
                     "'Indicatoren koppelen aan buurten', dat getallen herkent."
-                ).format(parameter, field, source.sourceName(), source.fields().at(index).typeName())
+                ).format(
+                    self.parameterDefinition(parameter).description(), field, source.sourceName(), found.typeName()
+                )
             )
 
     @staticmethod

@@ -74,7 +74,7 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
     def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.compat import rd_new
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
-        from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+        from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, column_list, find_column
         from ..veerkracht_plugin.vastgoed import BuurtLocator, dwellings_field
 
         buurten = self.parameterAsSource(parameters, self.INPUT, context)
@@ -84,9 +84,16 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         if vastgoed is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.VASTGOED))
         vhe_field = self.parameterAsString(parameters, self.VHE_FIELD, context)
+        label = self.parameterDefinition(self.VHE_FIELD).description()
+        if vhe_field and vastgoed.fields().lookupField(vhe_field) < 0:
+            raise QgsProcessingException(
+                self.tr("'{}': veld '{}' bestaat niet in laag '{}'. {}").format(
+                    label, vhe_field, vastgoed.sourceName(), column_list(vastgoed.fields().names(), vhe_field)
+                )
+            )
         if vhe_field and not vastgoed.fields().field(vhe_field).isNumeric():
             raise QgsProcessingException(
-                self.tr("VHE_FIELD: veld '{}' in laag '{}' is geen getal.").format(vhe_field, vastgoed.sourceName())
+                self.tr("'{}': veld '{}' in laag '{}' is geen getal.").format(label, vhe_field, vastgoed.sourceName())
             )
         names = buurten.fields().names()
         code_field = find_column(names, LAYER_KEY_CANDIDATES)

@@ -194,7 +194,9 @@ def test_rerun_replaces_map_fields(baarn):
 
 
 def test_text_field_is_refused_with_its_name(baarn):
-    with pytest.raises(QgsProcessingException, match=r"ONV_END: veld 'buurtnaam'.*is geen getal"):
+    with pytest.raises(
+        QgsProcessingException, match=r"'Overlast en onveiligheid \(onv\), eindjaar': veld 'buurtnaam'.*is geen getal"
+    ):
         run("computemaps", {"INPUT": baarn, "ONV_END": "buurtnaam", "OUTPUT": "TEMPORARY_OUTPUT"})
 
 

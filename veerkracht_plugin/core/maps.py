@@ -117,7 +117,8 @@ class MapComputer:
         if name not in self.frame.columns:
             return None
         values = pd.to_numeric(self.frame[name], errors="coerce").astype(float)
-        return values.mask(values.isin(MISSING_NUMBERS))  # CBS markers straight from a PDOK layer
+        # CBS markers straight from a PDOK layer, and infinities, are missing
+        return values.mask(values.isin(MISSING_NUMBERS) | np.isinf(values))
 
     def _inhabitant_mask(self):
         """Buurten that may enter a reference set: enough inhabitants (when known) and not water."""

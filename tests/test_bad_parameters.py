@@ -1,0 +1,159 @@
+"""Bad parameters and implausible columns (issue 12, points 9, 11, 13, 17): a Dutch message that names the
+label, field, value or codes; never a traceback, never a map that looks fine but is wrong."""
+
+import pytest
+from qgis.core import QgsProcessingException, QgsVectorLayer
+from test_compute_maps import joined
+
+from conftest import REPO
+from helpers import RecordingFeedback, run
+
+pytestmark = [pytest.mark.usefixtures("provider"), pytest.mark.bad_input]
+
+VASTGOED = str(REPO / "resources" / "sample_data" / "vastgoed-demo.gpkg") + "|layername=vhe_punten"
+
+
+@pytest.fixture(scope="module")
+def lbm_layer(provider, tmp_path_factory):
+    """Baarn's buurten with the Leefbaarometer 2018 and 2024 (lbm total, afw, onv), as a GeoPackage path."""
+    from conftest import SHARED_DATA
+
+    data = SHARED_DATA / "baarn"
+    lbm = data / "leefbaarometer-scores-buurten-GM0308-2018-2024.csv"
+    layer = joined(str(data / "buurten-2024-GM0308.geojson"), [(lbm, 2018, "lbm18_", "lbm,onv")])
+    target = tmp_path_factory.mktemp("lbm") / "baarn-lbm.gpkg"
+    params = {"INPUT": layer, "TABLE": str(lbm), "YEAR": 2024, "PREFIX": "lbm24_", "FIELDS": "lbm,afw,onv"}
+    run("joinindicators", {**params, "OUTPUT": str(target)})
+    return str(target)
+
+
+def memory_copy(path):
+    layer = QgsVectorLayer(path, "bron", "ogr")
+    copy = QgsVectorLayer(f"Polygon?crs={layer.crs().authid()}", "kopie", "memory")
+    copy.dataProvider().addAttributes(layer.fields().toList())
+    copy.updateFields()
+    copy.dataProvider().addFeatures(list(layer.getFeatures()))
+    return copy
+
+
+def classes(layer, map_id):
+    return {f["buurtcode"]: f[f"{map_id}_klasse"] for f in layer.getFeatures()}
+
+
+def test_code_field_that_does_not_exist(lbm_layer):
+    with pytest.raises(QgsProcessingException, match=r"veld 'buurt_code' bestaat niet.*Bedoelt u: buurtcode"):
+        run("computemaps", {"INPUT": lbm_layer, "INPUT_FIELD": "buurt_code", "OUTPUT": "TEMPORARY_OUTPUT"})
+
+
+def test_indicator_field_that_does_not_exist(lbm_layer):
+    with pytest.raises(QgsProcessingException, match=r"'Leefbaarometer afwijking \(afw\), eindjaar': veld 'afw'"):
+        run("computemaps", {"INPUT": lbm_layer, "AFW": "afw", "OUTPUT": "TEMPORARY_OUTPUT"})
+
+
+def test_total_score_given_as_deviation_is_refused(lbm_layer):
+    """Issue 12.13: lbm (around 4) as AFW made every buurt class 9 'uitstekend'."""
+    with pytest.raises(QgsProcessingException, match=r"Veld 'lbm24_lbm' kan niet de Leefbaarometer-afwijking.*afw"):
+        run("computemaps", {"INPUT": lbm_layer, "AFW": "lbm24_lbm", "OUTPUT": "TEMPORARY_OUTPUT"})
+
+
+def test_total_score_given_as_overlast_is_refused(lbm_layer):
+    with pytest.raises(QgsProcessingException, match=r"Veld 'lbm18_lbm' kan niet de dimensie overlast"):
+        run(
+            "computemaps",
+            {
+                "INPUT": lbm_layer,
+                "ONV_START": "lbm18_lbm",
+                "ONV_END": "lbm24_onv",
+                "OUTPUT": "TEMPORARY_OUTPUT",
+            },
+        )
+
+
+def test_count_given_as_corporation_share_is_refused(lbm_layer):
+    with pytest.raises(QgsProcessingException, match=r"Veld 'aantal_inwoners' kan niet een percentage"):
+        run(
+            "computemaps",
+            {"INPUT": lbm_layer, "CORPORATIE": "aantal_inwoners", "OUTPUT": "TEMPORARY_OUTPUT"},
+        )
+
+
+def test_right_columns_pass(lbm_layer):
+    result = run(
+        "computemaps",
+        {
+            "INPUT": lbm_layer,
+            "AFW": "lbm24_afw",
+            "ONV_START": "lbm18_onv",
+            "ONV_END": "lbm24_onv",
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )["OUTPUT"]
+    assert set(classes(result, "leefbaarheid").values()) != {9}
+
+
+def test_infinite_value_is_missing_and_named(lbm_layer):
+    """Issue 12.9: one inf moved every other buurt of the overlast map to class 3."""
+    params = {"AFW": "lbm24_afw", "ONV_START": "lbm18_onv", "ONV_END": "lbm24_onv", "OUTPUT": "TEMPORARY_OUTPUT"}
+    broken, missing = memory_copy(lbm_layer), memory_copy(lbm_layer)
+    victim = next(broken.getFeatures())
+    index = broken.fields().lookupField("lbm24_onv")
+    broken.dataProvider().changeAttributeValues({victim.id(): {index: float("inf")}})
+    missing.dataProvider().changeAttributeValues({victim.id(): {index: None}})
+    feedback = RecordingFeedback()
+    with_inf = run("computemaps", {"INPUT": broken, **params}, feedback)["OUTPUT"]
+    with_null = run("computemaps", {"INPUT": missing, **params})["OUTPUT"]
+    assert classes(with_inf, "overlast") == classes(with_null, "overlast")
+    assert classes(with_inf, "overlast")[victim["buurtcode"]] == 0
+    assert len(set(classes(with_inf, "overlast").values())) > 2
+    assert any("lbm24_onv" in w and victim["buurtcode"] in w and "inf" in w for w in feedback.warnings)
+
+
+def test_vhe_field_that_does_not_exist(lbm_layer):
+    with pytest.raises(
+        QgsProcessingException, match=r"veld 'aantal_vhe' bestaat niet.*Kolommen: fid, complex, vhe, bron"
+    ):
+        run(
+            "vastgoedperbuurt",
+            {
+                "INPUT": lbm_layer,
+                "VASTGOED": VASTGOED,
+                "VHE_FIELD": "aantal_vhe",
+                "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
+                "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
+            },
+        )
+
+
+@pytest.mark.parametrize("prefix", ["", "postgres://"])
+def test_database_down_never_shows_the_password(lbm_layer, prefix):
+    uri = (
+        "dbname='corporatie' host=127.0.0.1 port=9 user='gis' password='Geheim!123' sslmode=disable key='id' "
+        'srid=28992 type=Point table="public"."vastgoed" (geom)'
+    )
+    with pytest.raises(QgsProcessingException) as raised:
+        run(
+            "vastgoedperbuurt",
+            {
+                "INPUT": lbm_layer,
+                "VASTGOED": prefix + uri,
+                "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
+                "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
+            },
+        )
+    message = str(raised.value)
+    assert "Geheim!123" not in message
+    assert "Invoer 'Eigen vastgoed (punten of vlakken)' kan niet worden geopend" in message
+    assert "password=***" in message
+
+
+def test_missing_input_file_is_named(tmp_path):
+    missing = tmp_path / "buurten-2023.gpkg"
+    with pytest.raises(QgsProcessingException, match=r"Invoer 'Buurtlaag met indicatoren' kan niet worden geopend"):
+        run("computemaps", {"INPUT": str(missing), "OUTPUT": "TEMPORARY_OUTPUT"})
+
+
+def test_password_hidden_in_both_spellings():
+    from veerkracht.processing_algorithms.base import hide_passwords
+
+    assert hide_passwords("host=h password='a b' user=u") == "host=h password=*** user=u"
+    assert hide_passwords("postgresql://gis:Geheim@host/db") == "postgresql://gis:***@host/db"
