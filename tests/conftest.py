@@ -1,5 +1,6 @@
 """Test set-up: the repo root is the plugin folder, imported as the package 'veerkracht' as QGIS would."""
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -45,3 +46,24 @@ def shared_data():
     if not SHARED_DATA.is_dir():
         pytest.fail(f"De gedeelde testdata ontbreekt: {SHARED_DATA}")
     return SHARED_DATA
+
+
+def _input_files():
+    """Every file a test may read: the shared data, the bundled sample data, the styles and the template."""
+    roots = [SHARED_DATA, REPO / "resources", REPO / "styles", REPO / "tests" / "data"]
+    return sorted(p for root in roots if root.is_dir() for p in root.rglob("*") if p.is_file())
+
+
+def _digests():
+    return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in _input_files()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def inputs_untouched():
+    """Nothing is lost (issue 12.3): every input file has the same sha256 after the whole run as before."""
+    before = _digests()
+    yield
+    after = _digests()
+    changed = sorted(str(p) for p in before if after.get(p) != before[p])
+    added = sorted(str(p) for p in after if p not in before)
+    assert not changed and not added, f"Tests hebben invoer gewijzigd: {changed}; nieuw naast de invoer: {added}"
