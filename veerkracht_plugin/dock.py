@@ -30,6 +30,7 @@ from .layer_queries import (
     class_summary,
     combine,
     has_own_stock,
+    hold_connection_pool,
     is_veerkracht_layer,
     own_stock_expression,
 )
@@ -48,6 +49,7 @@ class VeerkrachtDock(QgsDockWidget):
         self.project = QgsProject.instance()
         self.layer = None
         self.index = None
+        self._pool = None  # keeps the OGR connection pool of the chosen layer's file (see hold_connection_pool)
         self._restoring = False
         self._build()
         self.project.layersAdded.connect(self.refresh_layers)
@@ -158,7 +160,7 @@ class VeerkrachtDock(QgsDockWidget):
             finally:
                 self._restoring = restoring
         else:
-            self.layer, self.index = None, None
+            self.layer, self.index, self._pool = None, None, None
             self.gemeente_list.clear()
             self.summary.setRowCount(0)
             self.pressure_list.clear()
@@ -166,6 +168,7 @@ class VeerkrachtDock(QgsDockWidget):
     def _layer_chosen(self, *_args):
         layer_id = self.layer_combo.currentData()
         self.layer = self.project.mapLayer(layer_id) if layer_id else None
+        self._pool = hold_connection_pool(self.layer)  # before the first filter change on this layer
         self.gemeente_list.blockSignals(True)
         self.gemeente_list.clear()
         if self.layer is None:
@@ -339,6 +342,7 @@ class VeerkrachtDock(QgsDockWidget):
         )
 
     def disconnect_project(self):
+        self._pool = None
         for signal, slot in (
             (self.project.layersAdded, self.refresh_layers),
             (self.project.layersRemoved, self.refresh_layers),
