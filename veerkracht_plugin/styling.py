@@ -171,6 +171,7 @@ def store_styles_in_geopackage(layer, active_map_id):
     so the file opens styled in any QGIS, without the plugin."""
     manager = layer.styleManager()
     current = manager.currentStyle()
+    _delete_stored_styles(layer)
     try:
         for map_id in MAP_IDS:
             name = style_name(map_id)
@@ -181,3 +182,14 @@ def store_styles_in_geopackage(layer, active_map_id):
                 raise StyleError(f"Stijl '{name}' kan niet in {layer.source()} worden opgeslagen: {error}")
     finally:
         manager.setCurrentStyle(current)
+
+
+def _delete_stored_styles(layer):
+    """Remove earlier stored veerkracht styles first: saving over one makes QGIS ask "overwrite?" in a
+    message box whenever a GUI exists (also under qgis_process, where nobody can answer it)."""
+    _, ids, names, _, _ = layer.listStylesInDatabase()
+    for style_id, name in zip(ids, names):
+        if name in MAP_IDS:
+            ok, error = layer.deleteStyleFromDatabase(style_id)
+            if not ok:
+                raise StyleError(f"Oude stijl '{name}' kan niet uit {layer.source()} worden verwijderd: {error}")

@@ -1,0 +1,164 @@
+"""Every algorithm through qgis_process, whose context has no project (issue 12, point 6): as scripts,
+servers and scheduled jobs run them."""
+
+import json
+import os
+import subprocess
+
+import pytest
+from qgis.core import QgsVectorLayer
+from qgis.PyQt import sip
+
+from conftest import REPO
+
+SAMPLE = REPO / "resources" / "sample_data"
+BINARY = "/usr/bin/qgis_process.bin"  # Debian's wrapper passes a flag the binary refuses
+BAARN = {
+    "INPUT": str(SAMPLE / "baarn" / "buurten-2024-GM0308.geojson"),
+    "LEEFBAAROMETER": str(SAMPLE / "baarn" / "leefbaarometer-scores-buurten-GM0308-2018-2024.csv"),
+    "KERNCIJFERS_END": str(SAMPLE / "baarn" / "kerncijfers-GM0308-2016-2025-long.csv"),
+    "LBM_YEAR_START": 2018,
+    "LBM_YEAR_END": 2024,
+    "KWB_YEAR_START": 2019,
+    "KWB_YEAR_END": 2023,
+    "COUNTS": "bijstandsontvangers",
+    "SHARES": "huishoudens_laag_inkomen",
+    "INWONERS_COLUMN": "aantal_inwoners",
+    "CORPORATIE_COLUMN": "",
+}
+
+
+@pytest.fixture(scope="module")
+def headless(tmp_path_factory):
+    """(run, folder): ``run(algorithm, params)`` -> the JSON results of qgis_process, failing on a non-zero exit."""
+    from headless import plugin_import_path
+
+    folder = tmp_path_factory.mktemp("headless")
+    env = dict(
+        os.environ,
+        HOME=str(folder),
+        QGIS_CUSTOM_CONFIG_PATH=str(folder / "profiel"),
+        QGIS_PLUGINPATH=str(plugin_import_path()),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    enable = subprocess.run([BINARY, "plugins", "enable", "veerkracht"], env=env, capture_output=True, text=True)
+    assert enable.returncode == 0 or "already enabled" in enable.stdout + enable.stderr, enable.stderr[-2000:]
+
+    def run(algorithm, params):
+        args = [f"{key}={value}" for key, value in params.items()]
+        proc = subprocess.run(
+            [BINARY, "--json", "run", f"veerkracht:{algorithm}", "--", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 0, f"{algorithm}: {proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        return json.loads(proc.stdout[proc.stdout.index("{") :])["results"]
+
+    return run, folder
+
+
+@pytest.fixture(scope="module")
+def maps(headless):
+    run, folder = headless
+    target = folder / "baarn-kaarten.gpkg"
+    results = run("makemaps", {**BAARN, "OUTPUT": str(target)})
+    assert results["OUTPUT"].split("|")[0] == str(target)
+    return target
+
+
+def count(path):
+    layer = QgsVectorLayer(str(path), "uitvoer", "ogr")
+    n = layer.featureCount() if layer.isValid() else -1
+    sip.delete(layer)
+    return n
+
+
+def test_makemaps(maps):
+    layer = QgsVectorLayer(str(maps), "kaarten", "ogr")
+    assert layer.featureCount() == 21
+    assert {f["signalering_klasse"] for f in layer.getFeatures()} - {0}, "signalering heeft klassen"
+    assert layer.listStylesInDatabase()[0] >= 9, "de stijlen staan in de GeoPackage"
+    sip.delete(layer)
+
+
+def test_joinindicators(headless):
+    run, folder = headless
+    target = folder / "lbm.gpkg"
+    results = run(
+        "joinindicators",
+        {"INPUT": BAARN["INPUT"], "TABLE": BAARN["LEEFBAAROMETER"], "YEAR": 2024, "OUTPUT": str(target)},
+    )
+    assert count(target) == 21 and results["OUTPUT"].startswith(str(target))
+
+
+def test_vulnerabilityindex_and_computemaps(headless, maps):
+    run, folder = headless
+    index = folder / "index.gpkg"
+    run(
+        "vulnerabilityindex",
+        {
+            "INPUT": str(maps),
+            "YEAR_END": 2023,
+            "COUNTS_END": "kwb2023_bijstandsontvangers",
+            "INWONERS_END": "kwb2023_aantal_inwoners",
+            "OUTPUT": str(index),
+        },
+    )
+    assert count(index) == 21
+    computed = folder / "berekend.gpkg"
+    run("computemaps", {"INPUT": str(index), "AFW": "lbm2024_afw", "OUTPUT": str(computed)})
+    layer = QgsVectorLayer(str(computed), "berekend", "ogr")
+    assert {f["leefbaarheid_klasse"] for f in layer.getFeatures()} - {0}
+    sip.delete(layer)
+
+
+def test_applystyles(headless, maps, tmp_path):
+    import shutil
+
+    run, _ = headless
+    copy = tmp_path / "kaarten.gpkg"
+    shutil.copy(maps, copy)
+    run("applystyles", {"INPUT": str(copy), "ACTIVE": 1, "SAVE_IN_SOURCE": True})
+    layer = QgsVectorLayer(str(copy), "kaarten", "ogr")
+    assert layer.renderer().classAttribute() == "overlast_klasse"
+    sip.delete(layer)
+
+
+def test_exportgeopackage(headless, maps):
+    run, folder = headless
+    target = folder / "delen.gpkg"
+    run("exportgeopackage", {"INPUT": str(maps), "OUTPUT": str(target)})
+    assert count(f"{target}|layername=veerkrachtkaarten") == 21
+
+
+def test_vastgoedperbuurt(headless, maps):
+    run, folder = headless
+    buurten, vastgoed = folder / "eigen-buurten.gpkg", folder / "eigen-vastgoed.gpkg"
+    run(
+        "vastgoedperbuurt",
+        {
+            "INPUT": str(maps),
+            "VASTGOED": f"{SAMPLE / 'vastgoed-demo.gpkg'}|layername=vhe_punten",
+            "VHE_FIELD": "vhe",
+            "OUTPUT_BUURTEN": str(buurten),
+            "OUTPUT_VASTGOED": str(vastgoed),
+        },
+    )
+    assert count(buurten) == 21 and count(vastgoed) > 0
+
+
+def test_wijkatlas(headless, maps):
+    run, folder = headless
+    pdf = folder / "baarn-atlas.pdf"
+    results = run("wijkatlas", {"INPUT": str(maps), "OUTPUT": str(pdf)})
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages == int(results["PAGES"]) and pages > 1
+
+
+def test_every_algorithm_is_run_headless(provider):
+    tested = {"makemaps", "joinindicators", "vulnerabilityindex", "computemaps", "applystyles"}
+    tested |= {"exportgeopackage", "vastgoedperbuurt", "wijkatlas"}
+    assert {a.name() for a in provider.algorithms()} == tested
