@@ -3,15 +3,22 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PY := /usr/bin/python3
+# Debian's PostgreSQL major version differs per release: bookworm 15, trixie 17, sid 18.
+DEBIAN_RELEASE ?= $(shell . /etc/os-release 2>/dev/null; echo $${VERSION_CODENAME:-bookworm})
+PG_MAJOR_bookworm := 15
+PG_MAJOR_trixie := 17
+PG_MAJOR := $(or $(PG_MAJOR_$(DEBIAN_RELEASE)),18)
 APT_PACKAGES := qgis python3-qgis qgis-providers python3-pandas python3-openpyxl python3-odf \
-	python3-pytest python3-venv poppler-utils gdal-bin postgresql postgresql-15-postgis-3
+	python3-pytest python3-venv poppler-utils gdal-bin postgresql postgresql-$(PG_MAJOR)-postgis-3
+PYTEST_ARGS ?=
+RELEASE ?= trixie
 OUT ?= out
 export QT_QPA_PLATFORM := offscreen
 export QGIS_PREFIX_PATH := /usr
 export XDG_RUNTIME_DIR := $(CURDIR)/.runtime
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup test demo lint package bench clean
+.PHONY: setup test test-qgis demo lint package bench clean
 
 setup: $(VENV)/.installed
 
@@ -33,7 +40,11 @@ $(VENV)/.installed: requirements-dev.txt
 
 test: setup
 	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite on another Debian release's QGIS, in a reusable chroot: make test-qgis RELEASE=trixie (3.40) or sid (3.44)
+test-qgis:
+	scripts/test_in_debian.sh $(RELEASE) $(PYTEST_ARGS)
 
 demo: setup
 	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+# Real public extracts, copied into the repository (tests/data/README.md says from where)
+SHARED_DATA = REPO / "tests" / "data"
 sys.path.insert(0, str(REPO / "scripts"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -44,13 +45,13 @@ def provider(veerkracht_plugin):
 @pytest.fixture
 def shared_data():
     if not SHARED_DATA.is_dir():
-        pytest.fail(f"De gedeelde testdata ontbreekt: {SHARED_DATA}")
+        pytest.fail(f"De testdata ontbreekt: {SHARED_DATA}")
     return SHARED_DATA
 
 
 def _input_files():
     """Every file a test may read: the shared data, the bundled sample data, the styles and the template."""
-    roots = [SHARED_DATA, REPO / "resources", REPO / "styles", REPO / "tests" / "data"]
+    roots = [SHARED_DATA, REPO.parent / "shared" / "data", REPO / "resources", REPO / "styles"]
     return sorted(p for root in roots if root.is_dir() for p in root.rglob("*") if p.is_file())
 
 

@@ -9,7 +9,21 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-DEBIAN_PACKAGES = ["postgresql", "postgresql-15-postgis-3"]
+# PostgreSQL's major version per Debian release (sid and newer: 18)
+POSTGRES_MAJOR = {"bookworm": 15, "trixie": 17}
+
+
+def debian_packages():
+    release = os.environ.get("DEBIAN_RELEASE") or _os_release().get("VERSION_CODENAME", "bookworm")
+    return ["postgresql", f"postgresql-{POSTGRES_MAJOR.get(release, 18)}-postgis-3"]
+
+
+def _os_release():
+    try:
+        lines = Path("/etc/os-release").read_text().splitlines()
+    except OSError:
+        return {}
+    return dict(line.split("=", 1) for line in lines if "=" in line)
 
 
 class PostGISUnavailableError(RuntimeError):
@@ -30,12 +44,12 @@ def ensure_installed():
         return
     if os.geteuid() != 0:
         raise PostGISUnavailableError(
-            f"PostgreSQL/PostGIS ontbreekt en dit proces is geen root: installeer {' '.join(DEBIAN_PACKAGES)}."
+            f"PostgreSQL/PostGIS ontbreekt en dit proces is geen root: installeer {' '.join(debian_packages())}."
         )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *DEBIAN_PACKAGES], check=True, env=env
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *debian_packages()], check=True, env=env
     )
     if not (_bin_dir() and _postgis_installed()):
         raise PostGISUnavailableError("PostgreSQL/PostGIS is na installatie nog niet te vinden.")
