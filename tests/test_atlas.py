@@ -95,7 +95,7 @@ def test_utrecht_atlas_with_wijk_layer(project_layer, tmp_path, shared_data):
         "Wijk 10 Vleuten-De Meern",
     ]
     assert layout.itemById("kaarttitel_9").text() == "9. Focuskaart"
-    sources = layout.itemById("bronnen").text()
+    sources = layout.itemById("bronnen").currentText()  # the names come in through a layout variable
     assert "Leefbaarometer 3.0, ministerie van BZK (2018, 2024)" in sources
     assert "CBS Kerncijfers wijken en buurten (2023)" in sources
     assert sources.count("Referentieset:") == 1 and "GM0344" in sources
@@ -144,7 +144,7 @@ def test_cancel_stops_between_pages(project_layer, tmp_path):
     with pytest.raises(QgsProcessingException, match="Geannuleerd"):
         run("wijkatlas", {"INPUT": project_layer.id(), "OUTPUT": str(pdf)}, feedback)
     assert progress and max(progress) < 100
-    assert not pdf.exists() or pdf_pages(pdf) < 11
+    assert not pdf.exists()  # not a 1-of-11-page PDF (issue 12)
 
 
 def test_layer_without_maps_is_refused(tmp_path):
