@@ -7,7 +7,7 @@ one point lies outside every buurt on purpose. Layer `complexen`: small complex 
 
 import random
 
-from headless import REPO, start_qgis
+from headless import REPO, plugin_import_path, start_qgis
 
 TARGET = REPO / "resources" / "sample_data" / "vastgoed-demo.gpkg"
 SOURCES = {
@@ -36,20 +36,21 @@ def main(target=TARGET):
         QgsCoordinateReferenceSystem,
         QgsCoordinateTransform,
         QgsFeature,
-        QgsField,
         QgsGeometry,
         QgsPointXY,
         QgsProject,
         QgsVectorFileWriter,
         QgsVectorLayer,
     )
-    from qgis.PyQt.QtCore import QVariant
+
+    plugin_import_path()
+    from veerkracht.veerkracht_plugin.compat import make_field
 
     rd = QgsCoordinateReferenceSystem("EPSG:28992")
     rng = random.Random(20261123)
     points = QgsVectorLayer("Point?crs=EPSG:28992", "vhe_punten", "memory")
     complexes = QgsVectorLayer("Polygon?crs=EPSG:28992", "complexen", "memory")
-    fields = [QgsField("complex", QVariant.String), QgsField("vhe", QVariant.Int), QgsField("bron", QVariant.String)]
+    fields = [make_field("complex", "text"), make_field("vhe", "int32"), make_field("bron", "text")]
     for layer in (points, complexes):
         layer.dataProvider().addAttributes(fields)
         layer.updateFields()

@@ -11,16 +11,15 @@ import pytest
 from processing.tools import dataobjects
 from qgis.core import (
     QgsFeatureRequest,
-    QgsField,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProject,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from conftest import REPO
 from helpers import run
+from veerkracht.veerkracht_plugin.compat import make_field
 
 pytestmark = pytest.mark.usefixtures("provider")
 
@@ -74,7 +73,7 @@ def memory_copy(layer, name, change=None):
     """The layer as a memory layer named ``name``, with a gemeentenaam field; ``change(feature)`` edits each."""
     copy = layer.materialize(QgsFeatureRequest())
     copy.setName(name)
-    copy.dataProvider().addAttributes([QgsField("gemeentenaam", QVariant.String)])
+    copy.dataProvider().addAttributes([make_field("gemeentenaam", "text")])
     copy.updateFields()
     copy.startEditing()
     for feature in copy.getFeatures():

@@ -4,13 +4,11 @@ import pytest
 from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
-    QgsField,
     QgsProject,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QVariant
 
 from helpers import run
 
@@ -38,12 +36,12 @@ def two_gemeenten(provider, tmp_path_factory):
         )["OUTPUT"],
         run("makemaps", {**baarn_job(SHARED_DATA), "OUTPUT": "TEMPORARY_OUTPUT"})["OUTPUT"],
     ]
+    from veerkracht.veerkracht_plugin.compat import make_field
+
     merged = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", "twee gemeenten", "memory")
-    fields = [QgsField("buurtcode", QVariant.String), QgsField("aantal_inwoners", QVariant.Int)]
+    fields = [make_field("buurtcode", "text"), make_field("aantal_inwoners", "int32")]
     fields += [
-        QgsField(
-            n, QVariant.Double if n.endswith("waarde") else QVariant.Int if n.endswith("klasse") else QVariant.String
-        )
+        make_field(n, "float" if n.endswith("waarde") else "int32" if n.endswith("klasse") else "text")
         for n in map_fields()
     ]
     merged.dataProvider().addAttributes(fields)

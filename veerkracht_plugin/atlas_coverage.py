@@ -8,17 +8,15 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
     QgsFeature,
-    QgsField,
     QgsFillSymbol,
     QgsGeometry,
     QgsRuleBasedRenderer,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from .atlas_template import ON_WIJK_PAGE, AtlasError
-from .compat import RD_NEW_AUTHID, as_python, rd_new, text_or_none
+from .compat import RD_NEW_AUTHID, as_python, make_field, rd_new, text_or_none
 from .core.catalogue import class_labels, field_names
 from .core.codes import code_level, gemeente_of, normalise_code, wijk_of
 from .core.join import LAYER_KEY_CANDIDATES, find_column
@@ -98,14 +96,14 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
     coverage = QgsVectorLayer(f"MultiPolygon?crs={RD_NEW_AUTHID}", "Atlas-dekking", "memory")
     coverage.dataProvider().addAttributes(
         [
-            QgsField("volgorde", QVariant.Int),
-            QgsField("niveau", QVariant.String),
-            QgsField("code", QVariant.String),
-            QgsField("naam", QVariant.String),
-            QgsField("ondertitel", QVariant.String),
-            QgsField("gemeente", QVariant.String),
-            QgsField("perspectieven", QVariant.String),
-            QgsField("samenvatting", QVariant.String),
+            make_field("volgorde", "int32"),
+            make_field("niveau", "text"),
+            make_field("code", "text"),
+            make_field("naam", "text"),
+            make_field("ondertitel", "text"),
+            make_field("gemeente", "text"),
+            make_field("perspectieven", "text"),
+            make_field("samenvatting", "text"),
         ]
     )
     coverage.updateFields()

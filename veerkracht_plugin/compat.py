@@ -20,11 +20,16 @@ NEW_ENUMS = hasattr(Qgis, "ProcessingSourceType")
 if Qgis.versionInt() >= 33800:
     from qgis.PyQt.QtCore import QMetaType
 
-    _TYPES = {"int": QMetaType.Type.LongLong, "float": QMetaType.Type.Double, "text": QMetaType.Type.QString}
+    _TYPES = {
+        "int": QMetaType.Type.LongLong,
+        "int32": QMetaType.Type.Int,
+        "float": QMetaType.Type.Double,
+        "text": QMetaType.Type.QString,
+    }
 else:
     from qgis.PyQt.QtCore import QVariant
 
-    _TYPES = {"int": QVariant.LongLong, "float": QVariant.Double, "text": QVariant.String}
+    _TYPES = {"int": QVariant.LongLong, "int32": QVariant.Int, "float": QVariant.Double, "text": QVariant.String}
 
 if NEW_ENUMS:
     POLYGON_SOURCE = Qgis.ProcessingSourceType.VectorPolygon
@@ -51,8 +56,24 @@ FAST_INSERT = QgsFeatureSink.Flag.FastInsert
 
 
 def make_field(name, kind):
-    """A QgsField for kind 'int', 'float' or 'text'."""
+    """A QgsField for kind 'int' (64 bit), 'int32', 'float' or 'text'."""
     return QgsField(name, _TYPES[kind])
+
+
+def parameter_as_fields(algorithm, parameters, name, context):
+    """Field names of a multiple field parameter: parameterAsStrings from QGIS 3.32 on (parameterAsFields is
+    deprecated there), parameterAsFields before."""
+    method = getattr(algorithm, "parameterAsStrings", None) or algorithm.parameterAsFields
+    return method(parameters, name, context)
+
+
+def save_style_to_database(layer, name, description, use_as_default):
+    """Store the layer's current style in its data source; '' or the error. saveStyleToDatabaseV2 where QGIS has
+    it (its predecessor is deprecated there)."""
+    if hasattr(layer, "saveStyleToDatabaseV2"):
+        _, error = layer.saveStyleToDatabaseV2(name, description, use_as_default, "")
+        return error
+    return layer.saveStyleToDatabase(name, description, use_as_default, "")
 
 
 def _moved(new_enum, member, old):

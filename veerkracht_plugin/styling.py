@@ -10,6 +10,7 @@ from qgis.core import (
     QgsRendererCategory,
 )
 
+from .compat import save_style_to_database
 from .core.catalogue import MAP_IDS, field_names, load_catalogue, map_entry
 from .paths import STYLES_DIR
 
@@ -177,7 +178,7 @@ def store_styles_in_geopackage(layer, active_map_id):
             name = style_name(map_id)
             manager.setCurrentStyle(name)
             # GeoPackage style names hold 30 characters: the map id, with the Dutch title as description
-            error = layer.saveStyleToDatabase(map_id, f"Veerkrachtkaart {name}", map_id == active_map_id, "")
+            error = save_style_to_database(layer, map_id, f"Veerkrachtkaart {name}", map_id == active_map_id)
             if error:
                 raise StyleError(f"Stijl '{name}' kan niet in {layer.source()} worden opgeslagen: {error}")
     finally:
