@@ -3,16 +3,15 @@
 from pathlib import Path
 
 from qgis.core import (
-    QgsCoordinateTransformContext,
     QgsProcessingException,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterVectorLayer,
     QgsProject,
-    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 
 from ..veerkracht_plugin.compat import NO_THREADING, POLYGON_SOURCE
+from ..veerkracht_plugin.geopackage import write_layer
 from .apply_styles import map_choice_parameter
 from .base import VeerkrachtAlgorithm
 
@@ -67,14 +66,9 @@ class ExportGeoPackageAlgorithm(VeerkrachtAlgorithm):
         active = MAP_IDS[self.parameterAsEnum(parameters, self.ACTIVE, context)]
 
         feedback.setProgressText(self.tr("Laag schrijven"))
-        options = QgsVectorFileWriter.SaveVectorOptions()
-        options.driverName = "GPKG"
-        options.layerName = LAYER_NAME
-        error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
-            source, str(path), QgsCoordinateTransformContext(), options
-        )
-        if error != QgsVectorFileWriter.WriterError.NoError:
-            raise QgsProcessingException(self.tr("Kan {} niet schrijven: {}").format(path, message))
+        error = write_layer(source, path, LAYER_NAME)
+        if error:
+            raise QgsProcessingException(self.tr("Kan {} niet schrijven: {}").format(target, error))
         feedback.setProgress(40)
         if feedback.isCanceled():
             return {}  # the base class discards the staged file

@@ -39,12 +39,12 @@ def main(target=TARGET):
         QgsGeometry,
         QgsPointXY,
         QgsProject,
-        QgsVectorFileWriter,
         QgsVectorLayer,
     )
 
     plugin_import_path()
     from veerkracht.veerkracht_plugin.compat import make_field
+    from veerkracht.veerkracht_plugin.geopackage import write_layer
 
     rd = QgsCoordinateReferenceSystem("EPSG:28992")
     rng = random.Random(20261123)
@@ -87,16 +87,9 @@ def main(target=TARGET):
     if target.exists():
         target.unlink()
     for layer in (points, complexes):
-        options = QgsVectorFileWriter.SaveVectorOptions()
-        options.driverName = "GPKG"
-        options.layerName = layer.name()
-        if target.exists():
-            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        error = QgsVectorFileWriter.writeAsVectorFormatV3(
-            layer, str(target), QgsProject.instance().transformContext(), options
-        )
-        if error[0] != QgsVectorFileWriter.WriterError.NoError:
-            raise SystemExit(f"{layer.name()}: {error[1]}")
+        error = write_layer(layer, target, layer.name(), overwrite_file=not target.exists())
+        if error:
+            raise SystemExit(f"{layer.name()}: {error}")
         print(f"{target}|layername={layer.name()}: {layer.featureCount()} objecten")
 
 

@@ -1,4 +1,7 @@
-"""Small helpers shared by the tests: run an algorithm, read a layer back, collect the log."""
+"""Small helpers shared by the tests: run an algorithm, read a layer back, collect the log, count PDF pages."""
+
+import subprocess
+from contextlib import contextmanager
 
 import processing
 from processing.tools import dataobjects
@@ -52,3 +55,21 @@ def features_by(layer, field):
 
 def is_null(value):
     return value is None or str(value) == "NULL"
+
+
+def pdf_pages(path):
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+@contextmanager
+def only_layer_in_project(path, name):
+    """The layer at ``path`` as the only layer of the (cleared) project instance, cleared again afterwards."""
+    project = QgsProject.instance()
+    project.clear()
+    layer = QgsVectorLayer(str(path), name, "ogr")
+    project.addMapLayer(layer)
+    try:
+        yield layer
+    finally:
+        project.clear()

@@ -7,7 +7,7 @@ from qgis.core import QgsLayoutItemLabel, QgsProcessingException, QgsProcessingF
 from qgis.PyQt import sip
 from qgis.PyQt.QtGui import QColor, QImage
 
-from helpers import run
+from helpers import only_layer_in_project, pdf_pages, run
 
 pytestmark = pytest.mark.usefixtures("provider")
 
@@ -28,17 +28,8 @@ def utrecht_maps(provider, tmp_path_factory):
 
 @pytest.fixture
 def project_layer(utrecht_maps):
-    project = QgsProject.instance()
-    project.clear()
-    layer = QgsVectorLayer(str(utrecht_maps), "Utrecht", "ogr")
-    project.addMapLayer(layer)
-    yield layer
-    project.clear()
-
-
-def pdf_pages(path):
-    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+    with only_layer_in_project(utrecht_maps, "Utrecht") as layer:
+        yield layer
 
 
 def page_png(pdf, page, tmp_path, dpi=40):

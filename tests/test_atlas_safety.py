@@ -18,7 +18,7 @@ from qgis.core import (
 )
 
 from conftest import REPO
-from helpers import run
+from helpers import only_layer_in_project, pdf_pages, run
 from veerkracht.veerkracht_plugin.compat import make_field
 
 pytestmark = pytest.mark.usefixtures("provider")
@@ -48,17 +48,8 @@ def maps_gpkg(provider, tmp_path_factory):
 
 @pytest.fixture
 def project_layer(maps_gpkg):
-    project = QgsProject.instance()
-    project.clear()
-    layer = QgsVectorLayer(str(maps_gpkg), "Utrecht", "ogr")
-    project.addMapLayer(layer)
-    yield layer
-    project.clear()
-
-
-def pdf_pages(path):
-    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+    with only_layer_in_project(maps_gpkg, "Utrecht") as layer:
+        yield layer
 
 
 def sha256(path):

@@ -8,24 +8,14 @@ import subprocess
 import pytest
 from qgis.core import QgsVectorLayer
 from qgis.PyQt import sip
+from test_styles_and_sharing import baarn_job
 
 from conftest import REPO
+from helpers import pdf_pages
 
 SAMPLE = REPO / "resources" / "sample_data"
 BINARY = "/usr/bin/qgis_process.bin"  # Debian's wrapper passes a flag the binary refuses
-BAARN = {
-    "INPUT": str(SAMPLE / "baarn" / "buurten-2024-GM0308.geojson"),
-    "LEEFBAAROMETER": str(SAMPLE / "baarn" / "leefbaarometer-scores-buurten-GM0308-2018-2024.csv"),
-    "KERNCIJFERS_END": str(SAMPLE / "baarn" / "kerncijfers-GM0308-2016-2025-long.csv"),
-    "LBM_YEAR_START": 2018,
-    "LBM_YEAR_END": 2024,
-    "KWB_YEAR_START": 2019,
-    "KWB_YEAR_END": 2023,
-    "COUNTS": "bijstandsontvangers",
-    "SHARES": "huishoudens_laag_inkomen",
-    "INWONERS_COLUMN": "aantal_inwoners",
-    "CORPORATIE_COLUMN": "",
-}
+BAARN = baarn_job(SAMPLE)  # the sample data holds the same Baarn files as tests/data
 
 
 @pytest.fixture(scope="module")
@@ -153,9 +143,7 @@ def test_wijkatlas(headless, maps):
     run, folder = headless
     pdf = folder / "baarn-atlas.pdf"
     results = run("wijkatlas", {"INPUT": str(maps), "OUTPUT": str(pdf)})
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    assert pages == int(results["PAGES"]) and pages > 1
+    assert pdf_pages(pdf) == int(results["PAGES"]) > 1
 
 
 def test_every_algorithm_is_run_headless(provider):

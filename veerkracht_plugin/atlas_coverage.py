@@ -6,12 +6,10 @@ from collections import defaultdict
 
 from qgis.core import (
     QgsCoordinateTransform,
-    QgsCoordinateTransformContext,
     QgsFeature,
     QgsFillSymbol,
     QgsGeometry,
     QgsRuleBasedRenderer,
-    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 
@@ -20,6 +18,7 @@ from .compat import RD_NEW_AUTHID, as_python, make_field, rd_new, text_or_none
 from .core.catalogue import class_labels, field_names
 from .core.codes import code_level, gemeente_of, normalise_code, wijk_of
 from .core.join import LAYER_KEY_CANDIDATES, find_column
+from .geopackage import write_layer
 from .layer_queries import GEMEENTE_NAME_FIELDS
 from .paths import RESOURCES_DIR
 
@@ -276,11 +275,6 @@ def coverage_uri(path):
 
 def save_coverage(coverage, path):
     """Write the coverage to a GeoPackage at ``path``; AtlasError naming the path when that fails."""
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = COVERAGE_LAYER_NAME
-    error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
-        coverage, str(path), QgsCoordinateTransformContext(), options
-    )
-    if error != QgsVectorFileWriter.WriterError.NoError:
-        raise AtlasError(f"Kan {path} niet schrijven: {message}")
+    error = write_layer(coverage, path, COVERAGE_LAYER_NAME)
+    if error:
+        raise AtlasError(f"Kan {path} niet schrijven: {error}")
