@@ -2,7 +2,7 @@
 # Run the test suite on another Debian release's QGIS, in a chroot:
 #   bookworm: QGIS 3.22 (as on this machine), trixie: QGIS 3.40 LTR, sid: QGIS 3.44.
 # The chroot is built once with debootstrap (about 4 minutes, 3 GB) and reused; /proc, /dev/pts and /dev/shm
-# are mounted only for the run and unmounted whatever happens. The project is copied in fresh each run.
+# are mounted only while packages are installed and the tests run, and unmounted whatever happens. The project is copied in fresh each run.
 # Usage: scripts/test_in_debian.sh RELEASE [pytest arguments]
 set -euo pipefail
 
@@ -29,19 +29,10 @@ command -v debootstrap >/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get
 in_root() { $SUDO chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
 
-if [ ! -e "$ROOT/.veerkracht-ready" ]; then
+if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
   echo "== Debian $RELEASE bouwen in $ROOT (eenmalig)"
   $SUDO mkdir -p "$CACHE"
-  [ -x "$ROOT/usr/bin/apt-get" ] || $SUDO debootstrap --variant=minbase "$RELEASE" "$ROOT" "$MIRROR"
-  # pip and apt inside need this machine's own CA certificates (a proxy may sign the registries' certificates)
-  $SUDO mkdir -p "$ROOT/usr/local/share/ca-certificates"
-  $SUDO cp -a /usr/local/share/ca-certificates/. "$ROOT/usr/local/share/ca-certificates/" 2>/dev/null || true
-  echo "deb $MIRROR $RELEASE main" | $SUDO tee "$ROOT/etc/apt/sources.list" >/dev/null
-  in_root apt-get "${APT_OPTS[@]}" update -qq
-  # shellcheck disable=SC2086
-  in_root apt-get "${APT_OPTS[@]}" install -y -qq --no-install-recommends $PACKAGES
-  in_root update-ca-certificates >/dev/null
-  $SUDO touch "$ROOT/.veerkracht-ready"
+  $SUDO debootstrap --variant=minbase "$RELEASE" "$ROOT" "$MIRROR"
 fi
 
 cleanup() {
@@ -54,6 +45,20 @@ $SUDO mkdir -p "$ROOT/proc" "$ROOT/dev/pts" "$ROOT/dev/shm"
 $SUDO mount -t proc proc "$ROOT/proc"
 $SUDO mount -t devpts devpts "$ROOT/dev/pts"
 $SUDO mount -t tmpfs tmpfs "$ROOT/dev/shm"
+
+if [ ! -e "$ROOT/.veerkracht-ready" ]; then
+  echo "== QGIS en testpakketten installeren in $ROOT (eenmalig)"
+  # pip and apt inside need this machine's own CA certificates (a proxy may sign the registries' certificates)
+  $SUDO mkdir -p "$ROOT/usr/local/share/ca-certificates"
+  $SUDO cp -a /usr/local/share/ca-certificates/. "$ROOT/usr/local/share/ca-certificates/" 2>/dev/null || true
+  echo "deb $MIRROR $RELEASE main" | $SUDO tee "$ROOT/etc/apt/sources.list" >/dev/null
+  in_root apt-get "${APT_OPTS[@]}" update -qq
+  in_root dpkg --configure -a  # finishes an install an earlier, interrupted run left half done
+  # shellcheck disable=SC2086
+  in_root apt-get "${APT_OPTS[@]}" install -y -qq --no-install-recommends $PACKAGES
+  in_root update-ca-certificates >/dev/null
+  $SUDO touch "$ROOT/.veerkracht-ready"
+fi
 
 echo "== Project naar $ROOT/src kopiëren"
 $SUDO rm -rf "$ROOT/src" && $SUDO mkdir -p "$ROOT/src"
