@@ -7,6 +7,8 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsFields,
     QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -27,7 +29,8 @@ from ..veerkracht_plugin.compat import (
 )
 from .base import VeerkrachtAlgorithm, year_parameter
 
-MATCH_WARNING_SHARE = 0.9
+MATCH_WARNING_SHARE = 0.9  # below this share of the layer matched, the log's first line is a warning
+MATCH_ALARM_SHARE = 0.5  # below this, the warning says the output is mostly empty
 
 
 class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
@@ -41,6 +44,9 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
     PREFIX = "PREFIX"
     OUTPUT = "OUTPUT"
     UNMATCHED = "UNMATCHED"
+    ZEROS_AS_MISSING = "ZEROS_AS_MISSING"
+    MATCHED = "MATCHED"
+    MATCH_SHARE = "MATCH_SHARE"
 
     NAME = "joinindicators"
     DISPLAY_NAME = "Indicatoren koppelen aan buurten"
@@ -55,8 +61,17 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         "boven de kop worden gelezen zoals ze zijn; '.', 'x', -99995, -99997 en -99999999 worden leeg (NULL).\n\n"
         "Een lange tabel (één regel per gebied en jaar) vraagt om een jaar; een tabel met de kolommen "
         "indicator en value wordt per indicator een kolom.\n\n"
-        "De invoer wordt nooit gewijzigd: het resultaat is een nieuwe laag. Het logboek meldt hoeveel codes aan "
-        "beide kanten gevonden zijn, en waarschuwt onder 90% (laag en tabel uit verschillende CBS-jaren?)."
+        "Buurtcodes zonder gemeentedeel (0601, zoals gemeentelijke open data ze heeft) worden aangevuld met de "
+        "gemeente van de laag (een gemeentecodeveld, of de ene gemeente van de buurtcodes). Een tabel op een "
+        "ander niveau dan de laag (wijken op een buurtlaag) wordt geweigerd met uitleg.\n\n"
+        "Getallen: 1.234 en 12.345,6 in een bestand met decimale komma zijn duizendtallen; een kolom met alleen "
+        "waarden als 1.234 wordt gelezen zoals het logboek meldt. inf, NaN en 1e400 zijn geen getal: ze worden "
+        "leeg, met een waarschuwing die kolom, regel en waarde noemt. Een groep nullen ver van de andere waarden "
+        "(CBS schrijft '.', een Excel-export maakt er 0 van) wordt gemeld; kies 'Nullen ... als ontbrekend "
+        "lezen' om ze leeg te maken.\n\n"
+        "De invoer wordt nooit gewijzigd: het resultaat is een nieuwe laag. De eerste regel van het logboek zegt "
+        "hoeveel gebieden van de laag gekoppeld zijn (uitvoer MATCHED en MATCH_SHARE), als waarschuwing onder "
+        "90% (laag en tabel uit verschillende CBS-jaren of gemeenten?)."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
@@ -97,12 +112,21 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         self.addParameter(
             QgsProcessingParameterString(self.PREFIX, self.tr("Voorvoegsel voor de nieuwe velden"), optional=True)
         )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.ZEROS_AS_MISSING,
+                self.tr("Nullen die ontbrekend lijken (Excel-export van CBS' '.') als ontbrekend lezen"),
+                defaultValue=False,
+            )
+        )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Gekoppelde laag"), POLYGON_SOURCE))
         self.addParameter(
             QgsProcessingParameterFeatureSink(
                 self.UNMATCHED, self.tr("Codes zonder partner"), ANY_VECTOR, optional=True, createByDefault=False
             )
         )
+        self.addOutput(QgsProcessingOutputNumber(self.MATCHED, self.tr("Aantal gekoppelde gebieden van de laag")))
+        self.addOutput(QgsProcessingOutputNumber(self.MATCH_SHARE, self.tr("Aandeel gekoppelde gebieden (0-1)")))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
         """A table file is read by our own reader, so QGIS need not be able to open it as a layer."""
@@ -116,27 +140,13 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.core import VeerkrachtError
-        from ..veerkracht_plugin.core.codes import dominant_level, normalise_code
-        from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column, prepare_table
+        from ..veerkracht_plugin.core.join import prepare_table
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        input_field = self.parameterAsString(parameters, self.INPUT_FIELD, context)
-        if not input_field:
-            input_field = find_column(source.fields().names(), LAYER_KEY_CANDIDATES)
-            if input_field is None:
-                raise QgsProcessingException(
-                    self.tr("Laag '{}': geen codeveld herkend (gezocht: {}). Kies het veld zelf. Velden: {}.").format(
-                        source.sourceName(), ", ".join(LAYER_KEY_CANDIDATES), ", ".join(source.fields().names())
-                    )
-                )
-        code_index = source.fields().lookupField(input_field)
-
-        sample = QgsFeatureRequest().setFlags(NO_GEOMETRY)
-        sample.setSubsetOfAttributes([code_index]).setLimit(500)
-        level = dominant_level(normalise_code(f[code_index]) for f in source.getFeatures(sample, SKIP_GEOMETRY_CHECKS))
-        layer_codes = {}
+        code_index, gemeente_index = self._code_fields(parameters, context, source)
+        layer = LayerCodes(source, code_index, gemeente_index)
 
         table_name, frame = self._read_table(parameters, context, feedback)
         year = parameters.get(self.YEAR)
@@ -146,29 +156,23 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
             table = prepare_table(
                 frame,
                 table_name,
-                level=level,
+                level=layer.level,
                 key_column=self.parameterAsString(parameters, self.TABLE_FIELD, context) or None,
                 year=year,
                 fields=fields,
                 prefix=self.parameterAsString(parameters, self.PREFIX, context),
+                gemeente=layer.single_gemeente,
+                zeros_as_missing=self.parameterAsBool(parameters, self.ZEROS_AS_MISSING, context),
             )
         except VeerkrachtError as error:
             raise QgsProcessingException(str(error)) from error
-        feedback.pushInfo(
-            self.tr("Tabel '{}': codekolom '{}', {} gebieden, {} kolommen.").format(
-                table_name, table.key_column, len(table.rows), len(table.columns)
-            )
-        )
-        for note in table.notes:
-            feedback.pushInfo(note)
-
-        out_fields = QgsFields(source.fields())
+        out_fields, field_messages = QgsFields(source.fields()), []
         for name, kind in table.columns:
             out_name = name
             while out_fields.lookupField(out_name) >= 0:
                 out_name += "_2"
             if out_name != name:
-                feedback.pushWarning(
+                field_messages.append(
                     self.tr("Veld '{}' bestaat al in de laag; nieuw veld heet '{}'.").format(name, out_name)
                 )
             out_fields.append(make_field(out_name, kind))
@@ -181,22 +185,18 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         feedback.setProgressText(self.tr("Koppelen"))
         empty = [None] * len(table.columns)
         total = source.featureCount() or 1
-        matched_codes, unmatched_layer = set(), []
+        unmatched_layer = []
         # Attributes only: like QGIS' own attribute join, invalid geometries are passed on as they are.
         features = source.getFeatures(QgsFeatureRequest(), SKIP_GEOMETRY_CHECKS)
         for current, feature in enumerate(features):
             if feedback.isCanceled():
                 break
             raw = feature[code_index]
-            code = layer_codes.get(raw)
-            if code is None:
-                code = layer_codes[raw] = normalise_code(raw, level)
+            code = layer.count(raw, feature[gemeente_index] if gemeente_index >= 0 else None)
             values = table.rows.get(code)
             if values is None:
                 unmatched_layer.append((code, raw))
                 values = empty
-            else:
-                matched_codes.add(code)
             attributes = feature.attributes()
             feature.setFields(out_fields, False)
             feature.setAttributes(attributes + list(values))
@@ -204,14 +204,57 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
             if current % 500 == 0:
                 feedback.setProgress(int(current * 100 / total))
 
-        unmatched_table = [code for code in table.rows if code not in matched_codes]
-        self._report(feedback, source, total, unmatched_layer, len(table.rows), unmatched_table)
-        results = {self.OUTPUT: dest_id}
+        # Only now is the match known; it is the log's first line, before what the table reader noted.
+        matched = layer.total - len(unmatched_layer)
+        self._report_match(feedback, source.sourceName(), table_name, layer, table, matched)
+        feedback.pushInfo(
+            self.tr("Tabel '{}': codekolom '{}', {} gebieden, {} kolommen.").format(
+                table_name, table.key_column, len(table.rows), len(table.columns)
+            )
+        )
+        for note in table.notes:
+            feedback.pushInfo(note)
+        for warning in table.warnings:
+            feedback.pushWarning(warning)
+        for message in field_messages:
+            feedback.pushWarning(message)
+        unmatched_table = [code for code in table.rows if code not in layer.counts]
+        results = {
+            self.OUTPUT: dest_id,
+            self.MATCHED: matched,
+            self.MATCH_SHARE: matched / layer.total if layer.total else 0.0,
+        }
         if parameters.get(self.UNMATCHED):
             results[self.UNMATCHED] = self._write_unmatched(
                 parameters, context, unmatched_layer, unmatched_table, source.sourceName(), table_name
             )
         return results
+
+    def _code_fields(self, parameters, context, source):
+        """(index of the code field, index of a gemeente code field or -1); a wrong name lists the fields."""
+        from ..veerkracht_plugin.core.codes import GEMEENTE_FIELD_CANDIDATES
+        from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, column_list, find_column
+
+        names = source.fields().names()
+        input_field = self.parameterAsString(parameters, self.INPUT_FIELD, context)
+        if not input_field:
+            input_field = find_column(names, LAYER_KEY_CANDIDATES)
+            if input_field is None:
+                raise QgsProcessingException(
+                    self.tr("Laag '{}': geen codeveld herkend (gezocht: {}). Kies het veld zelf. Velden: {}.").format(
+                        source.sourceName(), ", ".join(LAYER_KEY_CANDIDATES), ", ".join(names)
+                    )
+                )
+        code_index = source.fields().lookupField(input_field)
+        if code_index < 0:
+            raise QgsProcessingException(
+                self.tr("Laag '{}': codeveld '{}' bestaat niet. {}").format(
+                    source.sourceName(), input_field, column_list(names, input_field).replace("Kolommen:", "Velden:")
+                )
+            )
+        others = [name for name in names if name != names[code_index]]
+        gemeente_field = find_column(others, GEMEENTE_FIELD_CANDIDATES)
+        return code_index, source.fields().lookupField(gemeente_field) if gemeente_field else -1
 
     def _read_table(self, parameters, context, feedback):
         """(name, DataFrame of text) from a file path, or from a table layer of the project."""
@@ -233,28 +276,35 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
             )
         return layer.name(), layer_as_text_frame(layer, feedback)
 
-    def _report(self, feedback, source, total, unmatched_layer, n_table, unmatched_table):
-        matched = total - len(unmatched_layer) if source.featureCount() else 0
-        feedback.pushInfo(
-            self.tr("Laag: {} van {} gebieden gekoppeld ({:.1%}), {} zonder partner in de tabel.").format(
-                matched, total, matched / total, len(unmatched_layer)
-            )
+    def _report_match(self, feedback, layer_name, table_name, layer, table, matched):
+        """The first line of the log: how much of the layer was matched; a warning under 90 %."""
+        total = layer.total
+        share = matched / total if total else 0.0
+        percent = f"{share * 100:.1f}".replace(".", ",") + " %"
+        counts = self.tr("{} van {} gebieden gekoppeld ({}), {} zonder partner in de tabel").format(
+            matched, total, percent, total - matched
         )
-        feedback.pushInfo(
-            self.tr("Tabel: {} van {} gebieden gekoppeld, {} zonder partner in de laag.").format(
-                n_table - len(unmatched_table), n_table, len(unmatched_table)
+        if share >= MATCH_WARNING_SHARE:
+            feedback.pushInfo(self.tr("Laag '{}' + tabel '{}': {}.").format(layer_name, table_name, counts))
+            return
+        examples = ", ".join(sorted(code for code in layer.counts if code not in table.rows)[:3])
+        table_examples = ", ".join(sorted(code for code in table.rows if code not in layer.counts)[:3])
+        gemeenten, table_gemeenten = layer.gemeenten, table.gemeenten
+        if table.rows and gemeenten and table_gemeenten and not gemeenten & table_gemeenten:
+            cause = self.tr(
+                "De tabel hoort bij gemeente {}, de laag bij gemeente {}: kies de tabel of de laag van dezelfde gemeente."
+            ).format(", ".join(sorted(table_gemeenten)[:5]), ", ".join(sorted(gemeenten)[:5]))
+        else:
+            cause = self.tr(
+                "Laag en tabel komen waarschijnlijk uit verschillende CBS-jaren (gebiedsindelingen veranderen elk "
+                "jaar): kies een laag van het jaar van de tabel, of controleer de codekolommen."
             )
+        head = self.tr("LET OP, de uitvoer is grotendeels leeg: ") if share < MATCH_ALARM_SHARE else ""
+        feedback.pushWarning(
+            self.tr(
+                "{}laag '{}' + tabel '{}': slechts {}. {} Zonder partner in de tabel: {}; in de tabel zonder partner in de laag: {}."
+            ).format(head, layer_name, table_name, counts, cause, examples or "-", table_examples or "-")
         )
-        if unmatched_layer:
-            examples = ", ".join(str(code or raw) for code, raw in unmatched_layer[:5])
-            feedback.pushInfo(self.tr("Voorbeelden zonder partner in de tabel: {}").format(examples))
-        if matched / total < MATCH_WARNING_SHARE:
-            feedback.pushWarning(
-                self.tr(
-                    "Slechts {:.1%} van de gebieden in de laag is gekoppeld: de tabel en de laag komen waarschijnlijk "
-                    "uit verschillende CBS-jaren (gebiedsindelingen veranderen elk jaar), of uit andere gemeenten."
-                ).format(matched / total)
-            )
 
     def _write_unmatched(self, parameters, context, unmatched_layer, unmatched_table, layer_name, table_name):
         fields = QgsFields()
@@ -289,3 +339,58 @@ def layer_as_text_frame(layer: QgsVectorLayer, feedback):
             break
         rows.append(["" if as_python(value) is None else str(value) for value in feature.attributes()])
     return pd.DataFrame(rows, columns=names, dtype=str)
+
+
+class LayerCodes:
+    """The layer's normalised codes: the level from a sample, then per feature as the join reads them
+    (``count``), with the count per code. Codes without their gemeente part ('0601') are completed from the
+    layer's gemeente code field. ``single_gemeente`` reads the codes once more, only when a table needs it."""
+
+    def __init__(self, source, code_index, gemeente_index):
+        from ..veerkracht_plugin.core.codes import complete_code, dominant_level
+
+        self.source, self.code_index, self.gemeente_index = source, code_index, gemeente_index
+        self._complete, self._cache = complete_code, {}
+        sample = self._request().setLimit(500)
+        self.level = dominant_level(
+            complete_code(as_python(f[code_index]), None) for f in source.getFeatures(sample, SKIP_GEOMETRY_CHECKS)
+        )
+        self.counts, self.total = {}, 0
+
+    def _request(self):
+        request = QgsFeatureRequest().setFlags(NO_GEOMETRY)
+        return request.setSubsetOfAttributes([i for i in (self.code_index, self.gemeente_index) if i >= 0])
+
+    def code(self, raw, gemeente=None):
+        key = (raw, gemeente)
+        code = self._cache.get(key)
+        if code is None:
+            code = self._cache[key] = self._complete(as_python(raw), as_python(gemeente), self.level)
+        return code
+
+    def count(self, raw, gemeente=None):
+        """The code of one feature of the join, counted."""
+        code = self.code(raw, gemeente)
+        self.total += 1
+        if code is not None:
+            self.counts[code] = self.counts.get(code, 0) + 1
+        return code
+
+    @property
+    def gemeenten(self):
+        from ..veerkracht_plugin.core.codes import NO_GEMEENTE, gemeente_of
+
+        return {gemeente_of(code) for code in self.counts} - {None, NO_GEMEENTE}
+
+    def single_gemeente(self):
+        """The layer's one gemeente (GM0758); NO_GEMEENTE when its codes lack one too; None when it has several."""
+        from ..veerkracht_plugin.core.codes import NO_GEMEENTE, gemeente_of
+
+        found = set()
+        for f in self.source.getFeatures(self._request(), SKIP_GEOMETRY_CHECKS):
+            gemeente = f[self.gemeente_index] if self.gemeente_index >= 0 else None
+            found.add(gemeente_of(self.code(f[self.code_index], gemeente)))
+        found.discard(None)
+        if NO_GEMEENTE in found:
+            return NO_GEMEENTE
+        return next(iter(found)) if len(found) == 1 else None

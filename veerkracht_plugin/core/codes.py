@@ -65,3 +65,36 @@ def dominant_level(codes):
     if not counts:
         return "BU"
     return max(counts, key=counts.get)
+
+
+# The gemeente part of codes written without one, on a layer that has no gemeente either: both sides stay short.
+NO_GEMEENTE = "GM0000"
+GEMEENTE_FIELD_CANDIDATES = ["gemeentecode", "gm_code", "gemeente_code", "gmcode", "gemeentenummer"]
+_SHORT_DIGITS = {"BU": 4, "WK": 2}  # the digits after the 4-digit gemeente part
+
+
+def short_code(value, level="BU"):
+    """The digits of a code written without its gemeente part ('0601' for buurt 06 01), else None.
+
+    A bare number of at most 4 digits (buurt) or 2 digits (wijk) cannot be a whole code: the smallest gemeente
+    code, 0003, already makes a buurt code of 5 digits once its leading zeros are lost.
+    """
+    if level not in _SHORT_DIGITS or value is None:
+        return None
+    text = str(value).strip()
+    match = _BARE_NUMBER.match(text)
+    if match and len(match.group(1)) <= _SHORT_DIGITS[level]:
+        return match.group(1).zfill(_SHORT_DIGITS[level])
+    return None
+
+
+def complete_code(value, gemeente, level="BU"):
+    """A code without its gemeente part completed with ``gemeente`` (GM0758 or 0758): '0601' -> BU07580601.
+    Any other value is normalised as ``normalise_code`` does."""
+    if gemeente is None:
+        return normalise_code(value, level)
+    digits = short_code(value, level)
+    gemeente = normalise_code(gemeente, "GM") if gemeente != "" else None
+    if digits is None or code_level(gemeente) != "GM":
+        return normalise_code(value, level)
+    return level + gemeente[2:] + digits

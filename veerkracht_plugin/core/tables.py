@@ -1,5 +1,7 @@
-"""Read users' tables as they come: CSV with ; or , and decimal commas, UTF-8 (BOM) or Windows-1252,
-Excel/ODS with title rows above the header. Everything is read as text first, so codes keep their zeros."""
+"""Read users' tables as they come: CSV with ; , tab or | and decimal commas, UTF-8 (BOM), UTF-16 or
+Windows-1252, Excel/ODS with title rows above the header, a workbook saved with a .csv name and the reverse.
+Everything is read as text first, so codes keep their zeros. What a file really is (web page, password,
+cut-off download) is told in ``formats``; ragged rows and mixed delimiters are refused here, naming the line."""
 
 import csv
 import io
@@ -10,82 +12,93 @@ import numpy as np
 import pandas as pd
 
 from . import VeerkrachtError
+from .formats import OLE_MAGIC, ZIP_MAGIC, decode_text, refuse_broken_zip, refuse_markup, refuse_ole
+from .numbers import MISSING_MARKERS, MISSING_NUMBERS  # noqa: F401 (MISSING_NUMBERS: maps, vulnerability)
 
-MISSING_MARKERS = {
-    "",
-    ".",
-    "x",
-    "X",
-    "-",
-    "nan",
-    "NaN",
-    "NULL",
-    "null",
-    "None",
-    "-99995",
-    "-99997",
-    "-99999999",
-    "-99995.0",
-    "-99997.0",
-    "-99999999.0",
-}
-MISSING_NUMBERS = (-99995, -99997, -99999999)
-# Markers the CSV parser turns into NaN itself; the numeric ones are masked after parsing (cheaper).
-TEXT_MARKERS = sorted(m for m in MISSING_MARKERS if m and not m.lstrip("-")[:1].isdigit())
 HEADER_SEARCH_ROWS = 30
-_DECIMAL_COMMA = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+DELIMITERS = (";", ",", "\t", "|")
+DELIMITER_NAMES = {";": "';'", ",": "','", "\t": "tab", "|": "'|'"}
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def read_table(path, sheet=None):
-    """The table in ``path`` as a DataFrame of strings (header row found), numbers not yet converted."""
+    """The table in ``path`` as a DataFrame of strings (header row found), numbers not yet converted.
+
+    ``frame.attrs``: ``header_row`` (0-based), ``first_row`` (the line or row number of the first data row,
+    1-based, as the user sees it in a text editor or spreadsheet), ``row_word`` ('regel' or 'rij'),
+    ``delimiter`` (CSV), ``typed_columns`` (columns whose cells were all real numbers) and ``notes``.
+    Every problem is a ``VeerkrachtError`` in Dutch that names the file: never a traceback.
+    """
     path = Path(path)
     if not path.is_file():
         raise VeerkrachtError(f"Tabel '{path}' bestaat niet.")
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path)
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_sheet(path, sheet)
-    raise VeerkrachtError(
-        f"Tabel '{path.name}': bestandstype '{suffix}' wordt niet gelezen; gebruik CSV, TXT, XLSX of ODS."
-    )
+    if suffix not in (".csv", ".txt", ".tsv") + SHEET_SUFFIXES:
+        raise VeerkrachtError(
+            f"Tabel '{path.name}': bestandstype '{suffix}' wordt niet gelezen; gebruik CSV, TXT, XLSX of ODS."
+        )
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(ZIP_MAGIC):
+        return _read_sheet(path, sheet, note=_wrong_suffix_note(path, suffix, "een Excel- of ODS-bestand"))
+    if head.startswith(OLE_MAGIC):
+        refuse_ole(path)  # password-protected, or Excel 97-2003 without xlrd installed
+        return _read_sheet(path, sheet, note=_wrong_suffix_note(path, suffix, "een Excel 97-2003-bestand"))
+    if suffix in SHEET_SUFFIXES:
+        text, encoding = decode_text(path)  # a sheet that is text: HTML from a website, or a renamed CSV
+        frame = _read_csv(path, text, encoding)
+        frame.attrs["notes"].insert(0, f"Tabel '{path.name}' is geen {suffix}-bestand maar tekst; gelezen als CSV.")
+        return frame
+    text, encoding = decode_text(path)
+    return _read_csv(path, text, encoding)
 
 
-def decode_text(path):
-    """Text of a file in UTF-8 (with or without BOM) or, failing that, Windows-1252."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+def _wrong_suffix_note(path, suffix, what):
+    if suffix in SHEET_SUFFIXES:
+        return None
+    return f"Tabel '{path.name}' is geen CSV-bestand maar {what}; gelezen als werkblad."
 
 
-def _read_csv(path):
-    text = decode_text(path)
-    sample_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
-    if not sample_lines:
+def _read_csv(path, text, encoding):
+    refuse_markup(path, text)
+    lines = text.splitlines()
+    sample_lines = lines[:HEADER_SEARCH_ROWS]
+    if not any(line.strip() for line in sample_lines):
         raise VeerkrachtError(f"Tabel '{path.name}' is leeg.")
     delimiter = _detect_delimiter(sample_lines)
     grid = list(csv.reader(sample_lines, delimiter=delimiter))
+    _refuse_other_delimiter_header(path.name, grid, sample_lines, delimiter)
     header_row = find_header_row(grid, path.name)
-    frame = pd.read_csv(
-        io.StringIO(text),
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        skiprows=header_row,
-        header=0,
-        skipinitialspace=True,
-        on_bad_lines="error",
-        engine="c",
-    )
-    return _clean_header(frame, path.name, header_row)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skiprows=header_row,
+            header=0,
+            skipinitialspace=True,
+            skip_blank_lines=False,
+            on_bad_lines="error",
+            engine="c",
+        )
+    except pd.errors.ParserError as error:
+        raise VeerkrachtError(_ragged_message(path.name, error, delimiter, grid[header_row])) from error
+    except (pd.errors.EmptyDataError, ValueError) as error:
+        raise VeerkrachtError(f"Tabel '{path.name}' kan niet gelezen worden als CSV ({error}).") from error
+    frame = frame[(frame != "").any(axis=1)]  # blank lines; the index keeps the line numbers
+    _refuse_mixed_delimiters(path.name, frame, delimiter, header_row)
+    frame = _clean_header(frame, path.name, header_row)
+    frame.attrs.update(first_row=header_row + 2, row_word="regel", delimiter=delimiter, typed_columns=set())
+    if encoding not in ("UTF-8", "UTF-8 (met BOM)"):
+        frame.attrs["notes"].append(f"Tabel '{path.name}' gelezen als {encoding}.")
+    return frame
 
 
 def _detect_delimiter(lines):
     """The candidate that splits the most lines into the same number (>1) of fields."""
     best, best_score = ",", -1
-    for candidate in (";", ",", "\t", "|"):
+    for candidate in DELIMITERS:
         counts = [len(row) for row in csv.reader(lines, delimiter=candidate) if row]
         if not counts:
             continue
@@ -96,20 +109,105 @@ def _detect_delimiter(lines):
     return best
 
 
-def _read_sheet(path, sheet):
+def _refuse_other_delimiter_header(name, grid, lines, delimiter):
+    """A header line written with another delimiter than the data (one field with ours, the width with another)."""
+    widths = [len([c for c in row if c.strip()]) for row in grid]
+    width = max(widths, default=0)
+    if width < 2:
+        return
+    first_full = next(i for i, w in enumerate(widths) if w >= max(2, width // 2))
+    if first_full == 0 or widths[first_full - 1] != 1:
+        return
+    line = lines[first_full - 1]
+    for other in DELIMITERS:
+        if other != delimiter and len(next(csv.reader([line], delimiter=other))) == len(grid[first_full]):
+            raise VeerkrachtError(
+                f"Tabel '{name}' mengt scheidingstekens: regel {first_full} gebruikt {DELIMITER_NAMES[other]}, "
+                f"de regels eronder {DELIMITER_NAMES[delimiter]}. Sla de tabel opnieuw op met één scheidingsteken."
+            )
+
+
+def _refuse_mixed_delimiters(name, frame, delimiter, header_row):
+    """Data lines that hold all their fields in the first column, split by another delimiter."""
+    if frame.shape[1] < 2:
+        return
+    alone = (frame.iloc[:, 1:] == "").all(axis=1)
+    first = frame.iloc[:, 0][alone]
+    for other in DELIMITERS:
+        if other == delimiter or first.empty:
+            continue
+        mixed = first.str.count(re.escape(other)) >= frame.shape[1] - 1
+        if mixed.any():
+            lines = [str(index + header_row + 2) for index in mixed[mixed].index[:5]]
+            raise VeerkrachtError(
+                f"Tabel '{name}' mengt scheidingstekens: de kopregel gebruikt {DELIMITER_NAMES[delimiter]}, "
+                f"regel {', '.join(lines)}{' en meer' if mixed.sum() > 5 else ''} {DELIMITER_NAMES[other]}. "
+                "Sla de tabel opnieuw op met één scheidingsteken."
+            )
+
+
+def _ragged_message(name, error, delimiter, header):
+    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+    if not match:
+        return f"Tabel '{name}' kan niet gelezen worden als CSV: de regels hebben niet evenveel velden."
+    expected, line, saw = match.groups()
+    hint = ""
+    if delimiter == ",":
+        hint = " Staat er een getal met een decimale komma zonder aanhalingstekens (12,5)? Gebruik dan ';'."
+    elif delimiter == ";":
+        hint = " Staat er een ';' in een tekst zonder aanhalingstekens?"
+    return (
+        f"Tabel '{name}': regel {line} heeft {saw} velden, de kopregel {len(header)} "
+        f"(scheidingsteken {DELIMITER_NAMES[delimiter]}).{hint}"
+    )
+
+
+def _read_sheet(path, sheet, note=None):
+    with open(path, "rb") as handle:
+        if handle.read(4) == ZIP_MAGIC:
+            refuse_broken_zip(path)
     try:
-        frame = pd.read_excel(path, sheet_name=sheet if sheet else 0, header=None, dtype=object)
-    except ValueError as error:
-        raise VeerkrachtError(f"Tabel '{path.name}': werkblad '{sheet}' niet gevonden ({error}).") from error
-    except ImportError as error:
-        raise VeerkrachtError(f"Tabel '{path.name}': kan dit bestandstype niet lezen: {error}") from error
+        with pd.ExcelFile(path) as workbook:
+            names = [str(n) for n in workbook.sheet_names]
+            if sheet and sheet not in names:
+                raise VeerkrachtError(
+                    f"Tabel '{path.name}': werkblad '{sheet}' niet gevonden. Werkbladen: {', '.join(names)}."
+                )
+            frame = workbook.parse(sheet_name=sheet if sheet else 0, header=None, dtype=object)
+    except VeerkrachtError:
+        raise
+    except Exception as error:  # noqa: BLE001 (every reader error becomes one Dutch message, no traceback)
+        raise VeerkrachtError(
+            f"Tabel '{path.name}' kan niet gelezen worden: het bestand is beschadigd of geen geldig Excel/ODS-"
+            f"bestand ({type(error).__name__}). Open het in Excel of LibreOffice en sla het opnieuw op."
+        ) from error
+    if frame.empty:
+        raise VeerkrachtError(f"Tabel '{path.name}': het werkblad is leeg.")
     grid = frame.head(HEADER_SEARCH_ROWS).fillna("").astype(str).values.tolist()
     header_row = find_header_row(grid, path.name)
     header = [_cell_text(value) for value in frame.iloc[header_row]]
     body = frame.iloc[header_row + 1 :].reset_index(drop=True)
+    typed = [
+        position
+        for position in range(body.shape[1])
+        if body.iloc[:, position].map(_is_number_cell).all() and body.iloc[:, position].notna().any()
+    ]
     body = body.apply(lambda column: column.map(_cell_text))
     body.columns = header
-    return _clean_header(body, path.name, header_row)
+    body = body[(body != "").any(axis=1)]
+    frame = _clean_header(body, path.name, header_row)
+    frame.attrs.update(
+        first_row=header_row + 2, row_word="rij", typed_columns={frame.columns[i] for i in typed}, delimiter=None
+    )
+    if note:
+        frame.attrs["notes"].insert(0, note)
+    return frame
+
+
+def _is_number_cell(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return True
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 def _cell_text(value):
@@ -166,40 +264,5 @@ def _clean_header(frame, name, header_row):
         )
     frame.columns = columns
     frame.attrs["header_row"] = header_row
+    frame.attrs["notes"] = []
     return frame
-
-
-def is_code_column(name):
-    """Code columns stay text, so 0344 keeps its zero."""
-    name = str(name).lower()
-    return "code" in name or name.startswith("gwb_")
-
-
-def to_number(column):
-    """A column as numbers, or None when it holds text. Missing markers become NaN.
-
-    Decimal commas (and dots as thousands separators) are read when every value is written that way.
-    """
-    if pd.api.types.is_numeric_dtype(column):
-        numbers = column.astype(float)
-        return numbers.mask(numbers.isin(MISSING_NUMBERS))
-    text = column.astype(str).str.strip()
-    text = text.mask(text.isin(MISSING_MARKERS))
-    present = text.notna()
-    if not present.any():
-        return pd.Series(np.nan, index=column.index, dtype=float)
-    numbers = pd.to_numeric(text, errors="coerce")
-    if numbers[present].isna().any():
-        values = text[present]
-        if not values.str.match(_DECIMAL_COMMA).all():
-            return None
-        numbers = pd.to_numeric(
-            text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False), errors="coerce"
-        )
-    return numbers.mask(numbers.isin(MISSING_NUMBERS)).astype(float)
-
-
-def clean_text(column):
-    """A text column with the missing markers as None."""
-    text = column.astype(str).str.strip()
-    return text.mask(text.isin(MISSING_MARKERS), None)
