@@ -9,6 +9,7 @@ from qgis.core import (
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterNumber,
@@ -17,7 +18,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..veerkracht_plugin.compat import ANY_VECTOR, INTEGER, POLYGON_SOURCE
+from ..veerkracht_plugin.compat import ADVANCED, ANY_VECTOR, INTEGER, POLYGON_SOURCE
 from .apply_styles import map_choice_parameter
 from .base import VeerkrachtAlgorithm, year_parameter
 
@@ -28,6 +29,7 @@ CORPORATIE_LAYER_FIELDS = [
     "p_wcorpw",
 ]
 INWONERS_LAYER_FIELDS = ["aantal_inwoners", "AANT_INW", "a_inw"]
+POOR_JOIN_SHARE = 0.5
 
 
 class MakeMapsAlgorithm(VeerkrachtAlgorithm):
@@ -44,6 +46,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     INWONERS_COLUMN = "INWONERS_COLUMN"
     CORPORATIE_COLUMN = "CORPORATIE_COLUMN"
     MIN_INWONERS = "MIN_INWONERS"
+    ZEROS_AS_MISSING = "ZEROS_AS_MISSING"
     ACTIVE = "ACTIVE"
     OUTPUT = "OUTPUT"
     REFERENCE = "REFERENTIESET"
@@ -61,7 +64,10 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         "bewoners en beide signaleringskaarten klasse 0 (onvoldoende gegevens).\n\n"
         "Componenten van de kwetsbaarheidsindex: kolomnamen in de kerncijfers, gescheiden door komma's; aantallen "
         "worden per 1.000 inwoners gerekend. Corporatiebezit: een kolom in de kerncijfers, of leeg om het veld van "
-        "de buurtlaag (PDOK) te gebruiken."
+        "de buurtlaag (PDOK) te gebruiken.\n\n"
+        "Elke koppeling meldt eerst hoeveel buurten zij vond; vond een koppeling minder dan de helft, dan zegt het "
+        "logboek dat aan het eind nog eens. Nullen die in een tabel los van de andere waarden staan (Excel maakt van "
+        "CBS' '.' vaak 0) worden gemeld; met 'Verdachte nullen ... als ontbrekend behandelen' tellen ze niet mee."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
@@ -123,6 +129,13 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                 self.MIN_INWONERS, self.tr("Minimum aantal inwoners (anders klasse 0)"), INTEGER, 50, minValue=0
             )
         )
+        zeros = QgsProcessingParameterBoolean(
+            self.ZEROS_AS_MISSING,
+            self.tr("Verdachte nullen in de tabellen als ontbrekend behandelen (Excel maakt van CBS' '.' vaak 0)"),
+            defaultValue=False,
+        )
+        zeros.setFlags(zeros.flags() | ADVANCED)
+        self.addParameter(zeros)
         self.addParameter(map_choice_parameter(self.ACTIVE, self.tr("Actieve kaart")))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Veerkrachtkaarten"), POLYGON_SOURCE))
         self.addOutput(QgsProcessingOutputString(self.REFERENCE, self.tr("Gebruikte referentieset")))
@@ -164,17 +177,24 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                 raise QgsProcessingException(self.tr("Geannuleerd."))
             return result
 
+        zeros_as_missing = self.parameterAsBoolean(parameters, self.ZEROS_AS_MISSING, context)
+        poor_joins = []
+
         def join(layer, table, year, prefix, fields, text):
             params = {
                 "INPUT": layer,
                 "TABLE": table,
                 "PREFIX": prefix,
                 "FIELDS": ",".join(fields),
+                "ZEROS_AS_MISSING": zeros_as_missing,
                 "OUTPUT": "TEMPORARY_OUTPUT",
             }
             if year:
                 params["YEAR"] = year
-            return child("veerkracht:joinindicators", params, text)["OUTPUT"]
+            result = child("veerkracht:joinindicators", params, text)
+            if result["MATCH_SHARE"] < POOR_JOIN_SHARE:
+                poor_joins.append(f"{text}: {result['MATCH_SHARE']:.0%} gekoppeld")
+            return result["OUTPUT"]
 
         lbm = parameters[self.LEEFBAAROMETER]
         layer = join(
@@ -244,6 +264,13 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             feedback.pushWarning(self.tr("Geen kolom met % corporatiewoningen: kaart 6 wordt klasse 0."))
             del maps["CORPORATIE"]
         result = child("veerkracht:computemaps", maps, self.tr("Negen kaarten berekenen"))
+        if poor_joins:  # said again at the end, where the user looks: the maps are largely class 0
+            feedback.pushWarning(
+                self.tr(
+                    "LET OP: deze kaarten rusten op koppelingen die minder dan de helft van de buurten vonden ({}). "
+                    "Controleer buurtjaar, gemeente en codekolom van die bestanden."
+                ).format("; ".join(poor_joins))
+            )
 
         self._output = result["OUTPUT"]
         self._reference = result["REFERENTIESET"]

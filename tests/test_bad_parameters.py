@@ -1,6 +1,8 @@
 """Bad parameters and implausible columns (issue 12, points 9, 11, 13, 17): a Dutch message that names the
 label, field, value or codes; never a traceback, never a map that looks fine but is wrong."""
 
+from pathlib import Path
+
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 from test_compute_maps import joined
@@ -157,3 +159,46 @@ def test_password_hidden_in_both_spellings():
 
     assert hide_passwords("host=h password='a b' user=u") == "host=h password=*** user=u"
     assert hide_passwords("postgresql://gis:Geheim@host/db") == "postgresql://gis:***@host/db"
+
+
+def test_makemaps_on_another_gemeentes_leefbaarometer_says_so_last_too(shared_data, tmp_path):
+    """Issue 12.15: a join that matches under half of the layer is never a quiet success, also in the chain."""
+    from test_styles_and_sharing import baarn_job
+
+    job = baarn_job(shared_data)
+    job["LEEFBAAROMETER"] = str(shared_data / "utrecht" / "leefbaarometer-scores-buurten-GM0344-2018-2024.csv")
+    feedback = RecordingFeedback()
+    run("makemaps", {**job, "OUTPUT": str(tmp_path / "baarn.gpkg")}, feedback)
+    assert "LET OP: deze kaarten rusten op koppelingen" in feedback.warnings[-1]
+    assert "Leefbaarometer 2018 koppelen: 0% gekoppeld" in feedback.warnings[-1]
+
+
+def test_makemaps_passes_zeros_as_missing_to_the_kerncijfers(shared_data, tmp_path):
+    """Issue 12.12 through the one-step dialog: zeros an Excel export made of CBS' '.' are named, and dropped
+    on request."""
+    from test_styles_and_sharing import baarn_job
+
+    job = baarn_job(shared_data)
+    # CBS keeps the inhabitants of tiny buurten secret ('.'); an Excel export makes 0 of it
+    zeroed = {"BU03080501", "BU03080109", "BU03080500", "BU03080400"}  # 75, 145, 215 and 250 inhabitants
+    lines = Path(job["KERNCIJFERS_END"]).read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        cells = line.split(",")
+        if cells[0] in zeroed and cells[3] == "aantal_inwoners" and cells[4] == "2023":
+            lines[index] = ",".join(cells[:5] + ["0"])
+    table = tmp_path / "kerncijfers-met-nullen.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    job["KERNCIJFERS_END"] = str(table)
+    field = "kwb2023_aantal_inwoners"
+
+    plain = RecordingFeedback()
+    run("makemaps", {**job, "OUTPUT": str(tmp_path / "gewoon.gpkg")}, plain)
+    assert any("precies 0" in w and "aantal_inwoners" in w for w in plain.warnings), plain.warnings
+    run("makemaps", {**job, "ZEROS_AS_MISSING": True, "OUTPUT": str(tmp_path / "zonder-nullen.gpkg")})
+    kept = {f["buurtcode"]: f[field] for f in QgsVectorLayer(str(tmp_path / "gewoon.gpkg"), "a", "ogr").getFeatures()}
+    dropped = {
+        f["buurtcode"]: f[field] for f in QgsVectorLayer(str(tmp_path / "zonder-nullen.gpkg"), "b", "ogr").getFeatures()
+    }
+    assert all(kept[code] == 0 for code in zeroed)
+    assert all(dropped[code] is None or str(dropped[code]) == "NULL" for code in zeroed)
+    assert dropped["BU03080001"] == kept["BU03080001"] == 1015

@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingFeatureSource,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
@@ -41,6 +42,7 @@ if NEW_ENUMS:
     NO_GEOMETRY_WKB = Qgis.WkbType.NoGeometry
     SKIP_GEOMETRY_CHECKS = Qgis.ProcessingFeatureSourceFlag.SkipGeometryValidityChecks
     NO_THREADING = Qgis.ProcessingAlgorithmFlag.NoThreading
+    ADVANCED = Qgis.ProcessingParameterFlag.Advanced
 else:
     POLYGON_SOURCE = QgsProcessing.SourceType.TypeVectorPolygon
     ANY_GEOMETRY_SOURCE = QgsProcessing.SourceType.TypeVectorAnyGeometry
@@ -51,6 +53,7 @@ else:
     NO_GEOMETRY_WKB = QgsWkbTypes.Type.NoGeometry
     SKIP_GEOMETRY_CHECKS = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
     NO_THREADING = QgsProcessingAlgorithm.Flag.FlagNoThreading
+    ADVANCED = QgsProcessingParameterDefinition.Flag.FlagAdvanced
 
 FAST_INSERT = QgsFeatureSink.Flag.FastInsert
 
