@@ -11,6 +11,7 @@ from qgis.PyQt.QtCore import QEvent
 from qgis.PyQt.QtWidgets import QToolBar
 
 from conftest import REPO
+from veerkracht.processing_algorithms.provider import algorithm_classes
 
 EXPECTED_ALGORITHMS = {
     "joinindicators",
@@ -39,16 +40,30 @@ def test_gui_entries_appear_and_disappear(veerkracht_plugin, qgis_iface, monkeyp
     def our_toolbars():
         return [t for t in qgis_iface.mainWindow().findChildren(QToolBar) if t.objectName() == "VeerkrachtToolbar"]
 
+    opened = []
+    monkeypatch.setattr(
+        type(veerkracht_plugin), "open_dialog", staticmethod(lambda alg_id, _checked=False: opened.append(alg_id))
+    )
     try:
         veerkracht_plugin.initGui()
         n_algorithms = len(veerkracht_plugin.provider.algorithms())
         assert len(added) == n_algorithms + 1  # every algorithm and the dock
         assert all(menu == "&Veerkracht" for menu, _ in added)
-        assert [a.text() for _, a in added[1:]] == [
-            alg.displayName() for alg in veerkracht_plugin.provider.algorithms()
+        assert [a.text() for _, a in added[:-1]] == [
+            alg.displayName() for alg in (cls() for cls in algorithm_classes())
         ]
-        assert added[0][1].text().startswith("Veerkracht-dock")
+        assert added[0][1].text() == "Veerkrachtkaarten maken"  # the one-step algorithm first
+        assert added[-1][1].text().startswith("Veerkracht-dock")
         assert len(our_toolbars()) == 1
+        buttons = our_toolbars()[0].actions()
+        assert [b.objectName() for b in buttons] == ["veerkracht_makemaps", "veerkracht_dock", "veerkracht_wijkatlas"]
+        for button in buttons:  # each button opens what its tooltip names
+            assert button.toolTip().startswith(button.text().split(":")[0])
+        buttons[0].trigger()
+        buttons[2].trigger()
+        assert opened == ["veerkracht:makemaps", "veerkracht:wijkatlas"]
+        images = {b.objectName(): b.icon().pixmap(32, 32).toImage() for b in buttons}
+        assert len({bytes(image.constBits().asarray(image.sizeInBytes())) for image in images.values()}) == 3
         assert len(qgis_iface.mainWindow().findChildren(QgsDockWidget, "VeerkrachtDock")) == 1
 
         veerkracht_plugin.unload()

@@ -28,31 +28,48 @@ class VeerkrachtPlugin:
             QgsApplication.processingRegistry().addProvider(self.provider)
 
     def initGui(self):  # noqa: N802 (QGIS API)
+        """Menu: every algorithm, the one-step one first; toolbar: make maps, the dock, the atlas."""
+        from qgis.PyQt.QtGui import QIcon
+
+        from ..processing_algorithms.provider import algorithm_classes
+        from .paths import ATLAS_ICON_PATH
+
         self.initProcessing()
         self.toolbar = self.iface.addToolBar("Veerkracht")
         self.toolbar.setObjectName("VeerkrachtToolbar")
-        self._add_dock()
-        for algorithm in self.provider.algorithms():
-            action = QAction(algorithm.icon(), algorithm.displayName(), self.toolbar)  # deleted with the toolbar
+        by_name = {}
+        for algorithm_class in algorithm_classes():
+            algorithm = self.provider.algorithm(algorithm_class.NAME)
+            icon = QIcon(str(ATLAS_ICON_PATH)) if algorithm.name() == "wijkatlas" else algorithm.icon()
+            action = QAction(icon, algorithm.displayName(), self.toolbar)  # deleted with the toolbar
             action.setObjectName(f"veerkracht_{algorithm.name()}")
-            action.setToolTip(algorithm.shortDescription() or algorithm.displayName())
+            action.setToolTip(algorithm.displayName() + ": " + (algorithm.shortDescription() or ""))
             action.triggered.connect(partial(self.open_dialog, algorithm.id()))
             self.iface.addPluginToMenu(MENU, action)
             self.actions.append(action)
-        if len(self.actions) > 1:
-            self.toolbar.addAction(self.actions[1])  # "Veerkrachtkaarten maken"
+            by_name[algorithm.name()] = action
+        self.toolbar.addAction(by_name["makemaps"])
+        self._add_dock()
+        self.toolbar.addAction(by_name["wijkatlas"])
 
     def _add_dock(self):
         from qgis.PyQt.QtCore import Qt
+        from qgis.PyQt.QtGui import QIcon
 
         from .dock import VeerkrachtDock
+        from .paths import DOCK_ICON_PATH
 
         self.dock = VeerkrachtDock(self.iface, self.iface.mainWindow())
-        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        area = Qt.DockWidgetArea.RightDockWidgetArea
+        if hasattr(self.iface, "addTabifiedDockWidget"):  # full height on the right, as a tab beside what is there
+            self.iface.addTabifiedDockWidget(area, self.dock, [], True)
+        else:  # test stand-ins of iface
+            self.iface.addDockWidget(area, self.dock)
         self.dock.hide()
         action = self.dock.toggleViewAction()
         action.setText("Veerkracht-dock: gemeente en kaarten")
-        action.setIcon(self.provider.icon())
+        action.setToolTip("Veerkracht-dock: kies gemeente(n), blader door de negen kaarten, maak de atlas")
+        action.setIcon(QIcon(str(DOCK_ICON_PATH)))
         action.setObjectName("veerkracht_dock")
         self.iface.addPluginToMenu(MENU, action)
         self.toolbar.addAction(action)
