@@ -55,7 +55,10 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.VASTGOED, self.tr("Eigen vastgoed (punten of vlakken)"), [ANY_GEOMETRY_SOURCE]
+                self.VASTGOED,
+                self.tr("Eigen vastgoed (punten of vlakken)"),
+                [ANY_GEOMETRY_SOURCE],
+                defaultValue=_first_point_layer(),
             )
         )
         self.addParameter(
@@ -75,6 +78,7 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         from ..veerkracht_plugin.compat import rd_new
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
         from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, column_list, find_column
+        from ..veerkracht_plugin.layer_queries import is_veerkracht_fields
         from ..veerkracht_plugin.vastgoed import BuurtLocator, dwellings_field
 
         buurten = self.parameterAsSource(parameters, self.INPUT, context)
@@ -83,6 +87,13 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         vastgoed = self.parameterAsSource(parameters, self.VASTGOED, context)
         if vastgoed is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.VASTGOED))
+        if _same_source(buurten, vastgoed, parameters, self, context) or is_veerkracht_fields(vastgoed.fields()):
+            raise QgsProcessingException(
+                self.tr(
+                    "'{}' is de buurtlaag zelf (of een laag met dezelfde veerkrachtvelden): kies de laag met uw "
+                    "eigen vastgoed, punten per verhuureenheid of complex, of complexvlakken."
+                ).format(vastgoed.sourceName())
+            )
         vhe_field = self.parameterAsString(parameters, self.VHE_FIELD, context)
         label = self.parameterDefinition(self.VHE_FIELD).description()
         if vhe_field and vastgoed.fields().lookupField(vhe_field) < 0:
@@ -189,6 +200,29 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         if dwellings is None:
             feedback.pushInfo(self.tr("Geen woningenveld in de buurtlaag: aandeel_eigen_bezit blijft leeg."))
         return {self.OUTPUT_BUURTEN: dest_b, self.OUTPUT_VASTGOED: dest_v}
+
+
+def _first_point_layer():
+    """The id of the first point layer of the open project, so the dialog offers vastgoed, not the buurten."""
+    from qgis.core import QgsProject
+
+    from ..veerkracht_plugin.compat import POINT_GEOMETRY
+
+    for layer in QgsProject.instance().mapLayers().values():
+        if hasattr(layer, "geometryType") and layer.geometryType() == POINT_GEOMETRY:
+            return layer.id()
+    return None
+
+
+def _same_source(buurten, vastgoed, parameters, algorithm, context):
+    """Both parameters point at one layer: the same file and layer, or the same object."""
+    from .outputs import file_of
+
+    a = file_of(parameters.get(algorithm.INPUT), context)
+    b = file_of(parameters.get(algorithm.VASTGOED), context)
+    return (a is not None and a == b and buurten.sourceName() == vastgoed.sourceName()) or (
+        parameters.get(algorithm.INPUT) is parameters.get(algorithm.VASTGOED)
+    )
 
 
 def _free(fields, name):

@@ -202,3 +202,40 @@ def test_makemaps_passes_zeros_as_missing_to_the_kerncijfers(shared_data, tmp_pa
     assert all(kept[code] == 0 for code in zeroed)
     assert all(dropped[code] is None or str(dropped[code]) == "NULL" for code in zeroed)
     assert dropped["BU03080001"] == kept["BU03080001"] == 1015
+
+
+@pytest.mark.parametrize("as_same_path", [True, False])
+def test_buurt_layer_refused_as_vastgoed(tmp_path, shared_data, as_same_path):
+    """Issue 14.8: the buurt layer itself (or a copy with the same map fields) is not own stock."""
+    from test_styles_and_sharing import baarn_job
+
+    maps = tmp_path / "kaarten.gpkg"
+    run("makemaps", {**baarn_job(shared_data), "OUTPUT": str(maps)})
+    vastgoed = str(maps)
+    if not as_same_path:
+        vastgoed = str(tmp_path / "kopie.gpkg")
+        run("computemaps", {"INPUT": str(maps), "OUTPUT": vastgoed})
+    with pytest.raises(QgsProcessingException, match=r"is de buurtlaag zelf"):
+        run(
+            "vastgoedperbuurt",
+            {
+                "INPUT": str(maps),
+                "VASTGOED": vastgoed,
+                "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
+                "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",
+            },
+        )
+
+
+def test_vastgoed_dialog_offers_a_point_layer():
+    from qgis.core import QgsApplication, QgsProject
+
+    project = QgsProject.instance()
+    polygons = QgsVectorLayer("Polygon?crs=EPSG:28992", "buurten", "memory")
+    points = QgsVectorLayer(VASTGOED, "vhe_punten", "ogr")
+    project.addMapLayers([polygons, points])
+    try:
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById("veerkracht:vastgoedperbuurt")
+        assert algorithm.parameterDefinition("VASTGOED").defaultValue() == points.id()
+    finally:
+        project.removeAllMapLayers()

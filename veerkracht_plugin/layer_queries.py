@@ -21,10 +21,11 @@ INWONERS_FIELDS = ["aantal_inwoners", "AANT_INW", "a_inw"]
 
 def is_veerkracht_layer(layer):
     """A vector layer with the class fields of all nine maps."""
-    fields = getattr(layer, "fields", None)
-    if fields is None:
-        return False
-    names = set(layer.fields().names())
+    return getattr(layer, "fields", None) is not None and is_veerkracht_fields(layer.fields())
+
+
+def is_veerkracht_fields(fields):
+    names = set(fields.names())
     return all(field_names(map_id)[1] in names for map_id in MAP_IDS)
 
 
