@@ -7,8 +7,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-BENCHMARKS = ["bench_startup", "bench_join", "bench_maps", "bench_dock", "bench_atlas"]
-NATIONAL = {"bench_join", "bench_maps", "bench_dock"}  # these need the national layer of ../shared/data
+BENCHMARKS = ["bench_startup", "bench_join", "bench_maps", "bench_dock", "bench_atlas", "bench_reallocate"]
+# these need the national layer of ../shared/data
+NATIONAL = {"bench_join", "bench_maps", "bench_dock", "bench_reallocate"}
 
 if __name__ == "__main__":
     from common import NL_BUURTEN

@@ -31,6 +31,7 @@ def algorithm_classes():
     from .export_geopackage import ExportGeoPackageAlgorithm
     from .join_indicators import JoinIndicatorsAlgorithm
     from .make_maps import MakeMapsAlgorithm
+    from .reallocate import ReallocateAlgorithm
     from .vastgoed_per_buurt import VastgoedPerBuurtAlgorithm
     from .vulnerability_index import VulnerabilityIndexAlgorithm
     from .wijk_atlas import WijkAtlasAlgorithm
@@ -38,6 +39,7 @@ def algorithm_classes():
     return [
         MakeMapsAlgorithm,
         JoinIndicatorsAlgorithm,
+        ReallocateAlgorithm,
         VulnerabilityIndexAlgorithm,
         ComputeMapsAlgorithm,
         ApplyStylesAlgorithm,

@@ -146,7 +146,29 @@ def test_wijkatlas(headless, maps):
     assert pdf_pages(pdf) == int(results["PAGES"]) > 1
 
 
+def test_herindelen(headless):
+    """Baarn 2024 onto its generalised 2019 buurten, with a share and its denominator."""
+    run, folder = headless
+    target = folder / "herindeling.gpkg"
+    results = run(
+        "herindelen",
+        {
+            "INPUT": BAARN["INPUT"],
+            "TARGET": REPO / "tests" / "data" / "baarn" / "buurten-2019-GM0308.geojson",
+            "FIELDS": "aantal_inwoners",
+            "SHARES": "percentage_personen_0_tot_15_jaar:aantal_inwoners",
+            "OUTPUT": str(target),
+        },
+    )
+    assert results["OUTPUT"].startswith(str(target))
+    layer = QgsVectorLayer(str(target), "herindeling", "ogr")
+    rows = list(layer.getFeatures())
+    assert len(rows) == 21 and all(f["dekking"] > 0.97 for f in rows)
+    assert 24500 < sum(f["aantal_inwoners"] for f in rows) <= 25065
+    sip.delete(layer)
+
+
 def test_every_algorithm_is_run_headless(provider):
     tested = {"makemaps", "joinindicators", "vulnerabilityindex", "computemaps", "applystyles"}
-    tested |= {"exportgeopackage", "vastgoedperbuurt", "wijkatlas"}
+    tested |= {"exportgeopackage", "vastgoedperbuurt", "wijkatlas", "herindelen"}
     assert {a.name() for a in provider.algorithms()} == tested
