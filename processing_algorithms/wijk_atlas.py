@@ -1,5 +1,6 @@
 """veerkracht:wijkatlas: a PDF atlas with an overview page per gemeente and a page per wijk."""
 
+import re
 from pathlib import Path
 
 from qgis.core import (
@@ -25,8 +26,10 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
     WIJKEN = "WIJKEN"
     MAPS = "MAPS"
     TEMPLATE = "TEMPLATE"
+    TEMPLATE_OVERVIEW = "TEMPLATE_OVERVIEW"
     OUTPUT = "OUTPUT"
     LAYOUT = "LAYOUT"
+    LAYOUT_OVERVIEW = "LAYOUT_OVERVIEW"
     PAGES = "PAGES"
 
     NAME = "wijkatlas"
@@ -38,17 +41,25 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         "(signalering, wijken omlijnd), dan per wijk een pagina met de gekozen kaarten naast elkaar (zoomend op de "
         "wijk, de buren vervaagd), een tabel van de buurten met hun signalering, de handelingsperspectieven voor de "
         "klassen die voorkomen, bronnen, referentieset, datum, schaalstok en noordpijl.\n\n"
-        "Zonder wijklaag worden wijken gemaakt door de buurten samen te voegen op de wijkcode in de buurtcode; "
-        "namen komen dan uit de wijklaag als die er is, anders 'Wijk 01' enzovoort.\n\n"
+        "Zonder wijklaag worden wijken gemaakt door de buurten samen te voegen op de wijkcode in de buurtcode, "
+        "genoemd 'Wijk 01' enzovoort. Met een wijklaag komt een buurt in de wijk met zijn wijkcode; heeft de "
+        "wijklaag die code niet (wijken van een ander jaar), dan in de wijk waarmee hij het meest overlapt. Het "
+        "logboek zegt hoeveel buurten op code en hoeveel op ligging zijn ingedeeld.\n\n"
+        "Heeft geen buurt een veerkracht signalering (bijvoorbeeld zonder kerncijfers van een beginjaar), dan "
+        "toont het overzicht een kaart met gegevens en zegt het waarom.\n\n"
         "Gemeenten kiest u met hun code (GM0344) of hun naam zoals de laag die heeft; buurtcodes zonder "
         "gemeentedeel (BU0000...) weigert de atlas, want de gemeente is dan niet te bepalen.\n\n"
-        "Naast de PDF komt <naam>-wijken.gpkg met de gemeente en de wijken; de PDF en dat bestand verschijnen pas "
-        "als de atlas helemaal klaar is (annuleren laat een eerdere atlas staan). De lay-out komt in het project "
-        "(Projectlay-outs) en leest dat bestand, zodat u hem kunt aanpassen en opnieuw afdrukken, ook na opslaan en "
-        "heropenen; een eerdere lay-out met dezelfde naam wordt vervangen. Zonder project (qgis_process, scripts) "
-        "wordt alleen de PDF gemaakt. Het "
-        "sjabloon resources/atlas_wijk.qpt kunt u zelf opmaken; houd de namen (ids) van de onderdelen aan. De "
-        "teksten van de handelingsperspectieven staan in resources/handelingsperspectieven.json."
+        "Zonder uitvoerbestand heet de PDF 'Veerkracht atlas <gemeente>.pdf' (in de tijdelijke map). Naast de PDF "
+        "komt <naam>-wijken.gpkg met de gemeente en de wijken; de PDF en dat bestand verschijnen pas als de atlas "
+        "helemaal klaar is (annuleren laat een eerdere atlas staan).\n\n"
+        "In het project (Projectlay-outs) komen twee lay-outs, één per paginasoort: 'Veerkracht atlas <gemeente> – "
+        "overzicht' en '... – wijken'. Ze lezen dat bestand, zodat u ze kunt aanpassen en opnieuw afdrukken, ook na "
+        "opslaan en heropenen. Een lay-out van een eerdere atlas wordt vervangen zolang niemand hem heeft bewerkt; "
+        "een bewerkte blijft staan en de nieuwe krijgt ' (2)' achter de naam (het logboek zegt het). Zonder project "
+        "(qgis_process, scripts) wordt alleen de PDF gemaakt.\n\n"
+        "De sjablonen resources/atlas_overzicht.qpt en resources/atlas_wijk.qpt kunt u in de lay-outontwerper "
+        "opmaken ('Opslaan als sjabloon') en hier opgeven; houd de namen (ids) van de onderdelen aan. De teksten "
+        "van de handelingsperspectieven staan in resources/handelingsperspectieven.json."
     )
 
     def flags(self):
@@ -82,13 +93,27 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterFile(
-                self.TEMPLATE, self.tr("Lay-outsjabloon (leeg: het meegeleverde)"), extension="qpt", optional=True
+                self.TEMPLATE,
+                self.tr("Lay-outsjabloon wijkpagina (leeg: het meegeleverde)"),
+                extension="qpt",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.TEMPLATE_OVERVIEW,
+                self.tr("Lay-outsjabloon overzichtspagina (leeg: het meegeleverde)"),
+                extension="qpt",
+                optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Atlas (PDF)"), self.tr("PDF (*.pdf)"))
         )
-        self.addOutput(QgsProcessingOutputString(self.LAYOUT, self.tr("Naam van de lay-out in het project")))
+        self.addOutput(QgsProcessingOutputString(self.LAYOUT, self.tr("Lay-out van de wijkpagina's in het project")))
+        self.addOutput(
+            QgsProcessingOutputString(self.LAYOUT_OVERVIEW, self.tr("Lay-out van de overzichtspagina in het project"))
+        )
         self.addOutput(QgsProcessingOutputNumber(self.PAGES, self.tr("Aantal pagina's")))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
@@ -100,8 +125,12 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
     def _template_problem(self, parameters, context):
         from ..veerkracht_plugin.atlas import template_problem
 
-        path = self.parameterAsFile(parameters, self.TEMPLATE, context)
-        return template_problem(path) if path else ""
+        for name in (self.TEMPLATE, self.TEMPLATE_OVERVIEW):
+            path = self.parameterAsFile(parameters, name, context)
+            problem = template_problem(path) if path else ""
+            if problem:
+                return problem
+        return ""
 
     def extra_outputs(self, parameters, context):
         from ..veerkracht_plugin.atlas import coverage_path
@@ -112,31 +141,35 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         return [(coverage_path(pdf), self.tr("Wijken van de atlas (GeoPackage naast de PDF)"))]
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
-        """The base class runs ``process`` and moves the staged PDF and GeoPackage into place; then the layout's
+        """The base class runs ``process`` and moves the staged PDF and GeoPackage into place; then the layouts'
         coverage layer is pointed at the GeoPackage's final path."""
-        from ..veerkracht_plugin.atlas import point_coverage_at, remove_coverage
+        from ..veerkracht_plugin.atlas import mark_as_made, point_coverage_at, remove_coverage
 
         self._done = None
         self._private_project = None
         try:
             results = super().processAlgorithm(parameters, context, feedback)
             if self._done is not None:
-                project, layout, coverage, path = self._done
-                if not point_coverage_at(layout, coverage, path):
+                project, layouts, coverage, path = self._done
+                if not point_coverage_at(layouts, coverage, path):
                     feedback.pushWarning(self.tr("De lay-out kan {} niet openen; de PDF is wel gemaakt.").format(path))
+                for layout in layouts:
+                    mark_as_made(layout)  # a later run replaces it only while nobody edited it
             return results
         except BaseException:
-            if self._done is not None:  # the run failed after the layout was put in the project
-                project, layout, coverage, _ = self._done
-                project.layoutManager().removeLayout(layout)
+            if self._done is not None:  # the run failed after the layouts were put in the project
+                project, layouts, coverage, _ = self._done
+                for layout in layouts:
+                    project.layoutManager().removeLayout(layout)
                 remove_coverage(project, coverage)
             raise
         finally:
             self._done = None
-            self._private_project = None  # the layout of a run without project goes with it
+            self._private_project = None  # the layouts of a run without project go with it
 
     def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.atlas import (
+            OVERVIEW_TEMPLATE_PATH,
             TEMPLATE_PATH,
             AtlasError,
             add_coverage,
@@ -146,8 +179,8 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             export_pdf,
             layer_in_project,
             load_template,
+            place_layout,
             remove_coverage,
-            replace_layout,
             save_coverage,
         )
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
@@ -166,7 +199,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
                 )
             )
         project = context.project()
-        if project is None:  # qgis_process, scripts: the layout lives in a project of its own, for this run only
+        if project is None:  # qgis_process, scripts: the layouts live in a project of their own, for this run only
             project = self._private_project = QgsProject()
         layer, added = layer_in_project(layer, project)
         gemeenten = [
@@ -175,24 +208,33 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         wijken = self.parameterAsVectorLayer(parameters, self.WIJKEN, context)
         maps = [MAP_IDS[i] for i in sorted(self.parameterAsEnums(parameters, self.MAPS, context))] or list(MAP_IDS)
         template = Path(self.parameterAsFile(parameters, self.TEMPLATE, context) or TEMPLATE_PATH)
+        overview_template = Path(
+            self.parameterAsFile(parameters, self.TEMPLATE_OVERVIEW, context) or OVERVIEW_TEMPLATE_PATH
+        )
         pdf = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context)).resolve()
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        wijken_path = coverage_path(pdf)
         style_before = layer.styleManager().currentStyle()
 
         feedback.setProgressText(self.tr("Wijken en gemeente-overzicht voorbereiden"))
         coverage = None
         try:
             coverage = build_coverage(layer, gemeenten, wijken, feedback)
-            save_coverage(coverage, self.staged_path(wijken_path))
-            add_coverage(project, coverage)
             names = sorted({f["naam"] for f in coverage.getFeatures() if f["niveau"] == "gemeente"})
             name = "Veerkracht atlas " + ", ".join(names)
-            layout = load_template(project, name, template, len(maps))
+            if not is_file_output(parameters.get(self.OUTPUT)):  # a temporary PDF is named after its gemeente
+                pdf = pdf.with_name(file_name(name) + ".pdf")
+            pdf.parent.mkdir(parents=True, exist_ok=True)
+            wijken_path = coverage_path(pdf)
+            save_coverage(coverage, self.staged_path(wijken_path))
+            add_coverage(project, coverage)
+            layouts = [
+                load_template(project, f"{name} – overzicht", overview_template, 0, ("titel", "overzicht_kaart")),
+                load_template(project, f"{name} – wijken", template, len(maps)),
+            ]
             if self._private_project is not None:
-                project.layoutManager().addLayout(layout)  # owned by the project, deleted before its layers
+                for layout in layouts:  # owned by the project, deleted before its layers
+                    project.layoutManager().addLayout(layout)
             bind(
-                layout,
+                zip(layouts, ("gemeente", "wijk")),
                 project,
                 layer,
                 coverage,
@@ -205,7 +247,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             )
             feedback.setProgressText(self.tr("PDF maken"))
             staged_pdf = self.staged_path(pdf)
-            if not export_pdf(layout, staged_pdf, feedback):
+            if not export_pdf(layouts, staged_pdf, feedback):
                 raise QgsProcessingException(
                     self.tr("Geannuleerd: er is geen atlas geschreven; een eerdere atlas op {} is bewaard.").format(pdf)
                 )
@@ -223,10 +265,15 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
                 layer.styleManager().setCurrentStyle(style_before)  # the user's layer shows what it showed
 
         if self._private_project is None:
-            replace_layout(project, layout)
-            self._done = (project, layout, coverage, wijken_path)
-            feedback.pushInfo(self.tr("Lay-out '{}' staat in het project.").format(name))
+            used = [place_layout(project, layout, feedback.pushWarning) for layout in layouts]
+            self._done = (project, layouts, coverage, wijken_path)
+            feedback.pushInfo(self.tr("Lay-outs '{}' en '{}' staan in het project.").format(*used))
         else:
-            name = ""
-            feedback.pushInfo(self.tr("Geen project: de lay-out is alleen voor deze PDF gebruikt."))
-        return {self.OUTPUT: str(staged_pdf), self.LAYOUT: name, self.PAGES: pages}
+            used = ["", ""]
+            feedback.pushInfo(self.tr("Geen project: de lay-outs zijn alleen voor deze PDF gebruikt."))
+        return {self.OUTPUT: str(staged_pdf), self.LAYOUT: used[1], self.LAYOUT_OVERVIEW: used[0], self.PAGES: pages}
+
+
+def file_name(text):
+    """``text`` without the characters Windows, macOS or Linux refuse in a file name."""
+    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", text).strip(" .") or "Veerkracht atlas"

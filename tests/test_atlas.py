@@ -52,6 +52,18 @@ def colours_in(image, x0, y0, x1, y1):
     return found
 
 
+def atlas_texts(layout, item_id):
+    """The text of item ``item_id`` on every page of the layout's atlas."""
+    atlas = layout.atlas()
+    atlas.beginRender()
+    texts = []
+    for index in range(atlas.count()):
+        atlas.seekTo(index)
+        texts.append(layout.itemById(item_id).currentText())
+    atlas.endRender()
+    return texts
+
+
 def test_utrecht_atlas_with_wijk_layer(project_layer, tmp_path, shared_data):
     from conftest import REPO
 
@@ -63,17 +75,14 @@ def test_utrecht_atlas_with_wijk_layer(project_layer, tmp_path, shared_data):
     assert result["PAGES"] == 11
     assert pdf_pages(pdf) == 1 + 10
 
-    layout = QgsProject.instance().layoutManager().layoutByName("Veerkracht atlas Utrecht")
+    manager = QgsProject.instance().layoutManager()
+    overview = manager.layoutByName("Veerkracht atlas Utrecht – overzicht")
+    layout = manager.layoutByName("Veerkracht atlas Utrecht – wijken")
+    assert overview is not None and overview.name() == result["LAYOUT_OVERVIEW"]
     assert layout is not None and layout.name() == result["LAYOUT"]
-    atlas = layout.atlas()
-    atlas.beginRender()
-    titles = []
-    for index in range(atlas.count()):
-        atlas.seekTo(index)
-        titles.append(layout.itemById("titel").currentText())
-    atlas.endRender()
-    assert titles[0] == "Utrecht"
-    assert titles[1:] == [
+    assert atlas_texts(overview, "titel") == ["Utrecht"]
+    titles = atlas_texts(layout, "titel")
+    assert titles == [
         "Wijk 01 West",
         "Wijk 02 Noordwest",
         "Wijk 03 Overvecht",
@@ -113,11 +122,7 @@ def test_wijken_from_buurt_codes_get_titles(project_layer, tmp_path):
     labels = [i for i in layout.items() if isinstance(i, QgsLayoutItemLabel)]
     assert layout.itemById("kaart_4") is None  # three maps chosen: six cells removed
     assert layout.itemById("kaarttitel_1").text() == "7. Veerkracht signalering (absoluut)"
-    atlas = layout.atlas()
-    atlas.beginRender()
-    atlas.seekTo(1)
-    assert layout.itemById("titel").currentText() == "Wijk 01"
-    atlas.endRender()
+    assert atlas_texts(layout, "titel")[0] == "Wijk 01"
     assert labels
 
 

@@ -99,7 +99,8 @@ def test_atlas_again_and_again_in_one_process(maps_gpkg, tmp_path, mode):
     for result in runs:
         assert result["pages"] == UTRECHT_PAGES
         assert pdf_pages(result["pdf"]) == UTRECHT_PAGES
-        assert result["layouts"] == ["Veerkracht atlas GM0344"]  # replaced, not added again
+        # replaced, not added again
+        assert result["layouts"] == ["Veerkracht atlas GM0344 – overzicht", "Veerkracht atlas GM0344 – wijken"]
         assert result["coverage_layers"] == 1
         assert result["input_layers"] == (1 if mode == "path" else 0)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
@@ -125,7 +126,7 @@ def test_atlas_without_project_in_the_context(maps_gpkg, tmp_path):
         "veerkracht:wijkatlas", {"INPUT": str(maps_gpkg), "MAPS": [5], "OUTPUT": str(pdf)}, context=context
     )
     assert result["PAGES"] == UTRECHT_PAGES and pdf_pages(pdf) == UTRECHT_PAGES
-    assert result["LAYOUT"] == ""  # the layout lived in a project of its own, for this run only
+    assert result["LAYOUT"] == result["LAYOUT_OVERVIEW"] == ""  # the layouts lived in a project of their own
     assert project.layoutManager().printLayouts() == [] and project.mapLayers() == {}
 
 
@@ -268,7 +269,7 @@ def test_layout_reads_the_final_wijken_file_after_save_and_reopen(project_layer,
     again = tmp_path / "opnieuw.pdf"
     from veerkracht.veerkracht_plugin.atlas import export_pdf
 
-    assert export_pdf(layout, again)
+    assert export_pdf([project.layoutManager().layoutByName(result["LAYOUT_OVERVIEW"]), layout], again)
     assert pdf_pages(again) == UTRECHT_PAGES
 
 
@@ -347,7 +348,7 @@ def test_gemeente_may_be_given_by_name(project_layer, tmp_path):
     result = run(
         "wijkatlas", {"INPUT": layer.id(), "GEMEENTE": "utrecht", "MAPS": [5], "OUTPUT": str(tmp_path / "a.pdf")}
     )
-    assert result["PAGES"] == UTRECHT_PAGES and result["LAYOUT"] == "Veerkracht atlas Utrecht"
+    assert result["PAGES"] == UTRECHT_PAGES and result["LAYOUT"] == "Veerkracht atlas Utrecht – wijken"
 
 
 # ---- point 16 and issue 14 point 11: names printed as written, the user's style kept ----
@@ -360,14 +361,14 @@ def test_expression_syntax_in_names_is_printed_as_written(project_layer, tmp_pat
 
     layer = memory_copy(project_layer, "Buurten [% 6*7 %]", name_with_expression)
     result = run("wijkatlas", {"INPUT": layer.id(), "MAPS": [6], "OUTPUT": str(tmp_path / "atlas.pdf")})
-    layout = QgsProject.instance().layoutManager().layoutByName(result["LAYOUT"])
-    atlas = layout.atlas()
-    atlas.beginRender()
+    manager = QgsProject.instance().layoutManager()
     texts = []
-    for page in (0, 1):
-        atlas.seekTo(page)
+    for layout in (manager.layoutByName(result["LAYOUT_OVERVIEW"]), manager.layoutByName(result["LAYOUT"])):
+        atlas = layout.atlas()
+        atlas.beginRender()
+        atlas.seekTo(0)
         texts += [layout.itemById(i).currentText() for i in ("titel", "ondertitel", "bronnen")]
-    atlas.endRender()
+        atlas.endRender()
     assert texts[0] == "Gemeente [% 6*7 %]"
     assert texts[4].startswith("Gemeente [% 6*7 %] (GM0344)")
     assert "de buurten van laag Buurten [% 6*7 %]" in texts[2]

@@ -1,29 +1,49 @@
-"""The atlas per wijk: a layout template with named items (``atlas_template``), a coverage layer with the
-gemeente and its wijken (``atlas_coverage``), and here the binding of both to a veerkracht layer in a project,
-the PDF export and the layout's place in the project. Main thread only."""
+"""The atlas per wijk: layout templates with named items, one per page type (``atlas_template``), a coverage
+layer with the gemeente and its wijken (``atlas_coverage``), and here the binding of both to a veerkracht layer in
+a project. The PDF of both page types is made by ``atlas_export``, their place in the project by
+``atlas_project``. Main thread only."""
 
 import re
 
 from qgis.core import (
     QgsExpression,
     QgsExpressionContextUtils,
-    QgsLayoutExporter,
     QgsLayoutTableColumn,
+    QgsLayoutUtils,
     QgsLegendRenderer,
     QgsLegendStyle,
+    QgsMapLayerLegendUtils,
     QgsPathResolver,
     QgsSymbolLayerUtils,
-    QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QFont
 
-from .atlas_coverage import build_coverage, coverage_path, coverage_uri, perspectives_text, save_coverage
+from .atlas_coverage import (
+    OVERVIEW_MAP_PROPERTY,
+    build_coverage,
+    coverage_path,
+    coverage_uri,
+    perspectives_text,
+    save_coverage,
+)
+from .atlas_export import export_pdf
+from .atlas_project import (
+    add_coverage,
+    is_edited,
+    layer_in_project,
+    mark_as_made,
+    place_layout,
+    point_coverage_at,
+    remove_coverage,
+)
 from .atlas_template import (
     NORTH_ARROW,
-    ON_WIJK_PAGE,
+    OVERVIEW_TEMPLATE_PATH,
     TEMPLATE_PATH,
     AtlasError,
+    build_overview_template,
     build_template,
+    build_wijk_template,
     load_template,
     read_template,
     save_template,
@@ -34,29 +54,37 @@ from .core.join import LAYER_KEY_CANDIDATES, find_column
 from .styling import apply_styles, style_name
 
 __all__ = [
-    "ON_WIJK_PAGE",
+    "OVERVIEW_TEMPLATE_PATH",
     "TEMPLATE_PATH",
     "AtlasError",
+    "add_coverage",
     "bind",
     "build_coverage",
+    "build_overview_template",
     "build_template",
+    "build_wijk_template",
     "coverage_path",
     "coverage_uri",
     "export_pdf",
+    "is_edited",
+    "layer_in_project",
     "load_template",
+    "mark_as_made",
     "perspectives_text",
+    "place_layout",
+    "point_coverage_at",
     "read_template",
+    "remove_coverage",
     "save_coverage",
     "save_template",
     "sources_text",
     "template_problem",
+    "wrap_legend_labels",
 ]
 
 BUURT_NAME_FIELDS = ["buurtnaam", "BU_NAAM", "statnaam"]
 SOURCES_VARIABLE = "veerkracht_bronnen"
 SOURCES_LABEL = f"[% @{SOURCES_VARIABLE} %] Gemaakt op [% format_date(now(), 'dd-MM-yyyy') %]."
-ROLE = "veerkracht/atlas"  # custom property on the layers the atlas adds to a project
-INPUT_ROLE, COVERAGE_ROLE = "invoer", "dekking"
 
 
 def sources_text(layer, reference):
@@ -76,57 +104,93 @@ def sources_text(layer, reference):
     )
 
 
-def bind(layout, project, layer, coverage, map_ids, reference):
-    """Point the template's items at the layer, the coverage and the chosen maps (the template holds only the
-    cells of the chosen maps: ``load_template(..., used_cells=len(map_ids))``).
+def bind(layouts, project, layer, coverage, map_ids, reference):
+    """Point the items of the atlas' layouts (overview and wijk page) at the layer, the coverage and the chosen
+    maps (the wijk template holds only the cells of the chosen maps: ``load_template(..., used_cells=...)``).
 
     Text that comes from the user's data (layer name, metadata) reaches labels only through layout variables or
-    coverage fields, so expression syntax in it (``Buurten [% 6*7 %]``) is printed as written.
+    coverage fields, so expression syntax in it (``Buurten [% 6*7 %]``) is printed as written. The layer's
+    current style is changed while binding: the caller restores it.
     """
-    atlas = layout.atlas()
-    atlas.setCoverageLayer(coverage)
-    atlas.setEnabled(True)
-    atlas.setPageNameExpression('"naam"')
-    atlas.setSortFeatures(True)
-    atlas.setSortExpression('"volgorde"')
     apply_styles(layer, project, "signalering")  # themes now include the coverage layer as mask
+    for layout, level in layouts:
+        atlas = layout.atlas()
+        atlas.setCoverageLayer(coverage)
+        atlas.setEnabled(True)
+        atlas.setPageNameExpression('"naam"')
+        atlas.setSortFeatures(True)
+        atlas.setSortExpression('"volgorde"')
+        atlas.setFilterFeatures(True)
+        atlas.setFilterExpression(f"\"niveau\" = '{level}'")
+        overview = coverage.customProperty(OVERVIEW_MAP_PROPERTY) or "signalering"
+        cells = [("overzicht_kaart", "overzicht_legenda", None, overview)] + [
+            (f"kaart_{n + 1}", f"legenda_{n + 1}", f"kaarttitel_{n + 1}", map_id) for n, map_id in enumerate(map_ids)
+        ]
+        for map_item, legend_item, title_item, map_id in cells:
+            item, legend, title = (layout.itemById(i) if i else None for i in (map_item, legend_item, title_item))
+            if item is not None:
+                item.setFollowVisibilityPreset(True)
+                item.setFollowVisibilityPresetName(style_name(map_id))
+            if title is not None:
+                title.setText(style_name(map_id))
+            if legend is not None:
+                _legend_for(legend, layer, map_id)
+        _bind_table(layout, layer)
+        label = layout.itemById("bronnen")
+        if label is not None:
+            QgsExpressionContextUtils.setLayoutVariable(layout, SOURCES_VARIABLE, sources_text(layer, reference))
+            label.setText(SOURCES_LABEL)
+        arrow = layout.itemById("noordpijl")
+        if arrow is not None:  # QGIS' own arrow, found on this machine's SVG paths (Linux, Windows, macOS)
+            arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW, QgsPathResolver()))
 
-    overview = layout.itemById("overzicht_kaart")
-    if overview is not None:
-        overview.setFollowVisibilityPreset(True)
-        overview.setFollowVisibilityPresetName(style_name("signalering"))
-    legend = layout.itemById("overzicht_legenda")
-    if legend is not None:
-        _legend_for(legend, layer)
-    for index, map_id in enumerate(map_ids):
-        item, title, legend = (
-            layout.itemById(f"{prefix}_{index + 1}") for prefix in ("kaart", "kaarttitel", "legenda")
-        )
-        if item is not None:
-            item.setFollowVisibilityPreset(True)
-            item.setFollowVisibilityPresetName(style_name(map_id))
-        if title is not None:
-            title.setText(style_name(map_id))
-        if legend is not None:
-            _legend_for(legend, layer)
-    _bind_table(layout, layer)
-    label = layout.itemById("bronnen")
-    if label is not None:
-        QgsExpressionContextUtils.setLayoutVariable(layout, SOURCES_VARIABLE, sources_text(layer, reference))
-        label.setText(SOURCES_LABEL)
-    arrow = layout.itemById("noordpijl")
-    if arrow is not None:  # QGIS' own arrow, found on this machine's SVG paths (Linux, Windows, macOS)
-        arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW, QgsPathResolver()))
 
-
-def _legend_for(legend, layer):
-    """Only the veerkracht layer, without its name: the colours and labels of the linked map's theme."""
+def _legend_for(legend, layer, map_id):
+    """Only the veerkracht layer, without its name: the colours and labels of ``map_id``, wrapped to fit."""
     legend.setAutoUpdateModel(False)
     root = legend.model().rootGroup()
     root.removeAllChildren()
     node = root.addLayer(layer)
     QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Style.Hidden)
+    layer.styleManager().setCurrentStyle(style_name(map_id))  # the theme's labels, in the legend's order
+    labels = [item.label() for item in layer.renderer().legendSymbolItems()]
+    width = legend_text_width(legend)
+    font = legend_font(legend)
+    for index, label in enumerate(labels):
+        QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, wrap_legend_labels(label, font, width))
+    legend.model().refreshLayerLegend(node)
     legend.updateLegend()
+
+
+def legend_font(legend):
+    """The font of the legend's item labels (text formats from QGIS 3.30 on, fonts before)."""
+    style = legend.style(QgsLegendStyle.Style.SymbolLabel)
+    if hasattr(style, "textFormat"):
+        return style.textFormat().toQFont()
+    return style.font()
+
+
+def legend_text_width(legend):
+    """Millimetres left for an item's text: the frame less box space, symbol and the space beside it."""
+    symbol_space = legend.style(QgsLegendStyle.Style.Symbol).margin(QgsLegendStyle.Side.Right)
+    label_space = legend.style(QgsLegendStyle.Style.SymbolLabel).margin(QgsLegendStyle.Side.Left)
+    return legend.rect().width() - 2 * legend.boxSpace() - legend.symbolWidth() - symbol_space - label_space
+
+
+def text_width_mm(font, text):
+    return QgsLayoutUtils.textWidthMM(font, text)
+
+
+def wrap_legend_labels(text, font, width):
+    """``text`` with line breaks between words so that no line is wider than ``width`` mm in ``font`` (a word
+    wider than that stands alone: it is never cut)."""
+    lines = []
+    for word in text.split():
+        if lines and text_width_mm(font, f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _bind_table(layout, layer):
@@ -139,7 +203,9 @@ def _bind_table(layout, layer):
     name_field = find_column(layer.fields().names(), BUURT_NAME_FIELDS)
     code = QgsExpression.quotedColumnRef(code_field)
     table.setFilterFeatures(True)
-    table.setFeatureFilter(f"left(to_string({code}), 8) = 'BU' || substr(attribute(@atlas_feature, 'code'), 3, 6)")
+    table.setFeatureFilter(
+        f"array_contains(string_to_array(attribute(@atlas_feature, 'buurten'), ','), to_string({code}))"
+    )
     columns = []
     for attribute, heading in (
         (name_field or code_field, "Buurt"),
@@ -174,75 +240,3 @@ def _table_font(table, size):
         table.setContentFont(font)
         font.setBold(True)
         table.setHeaderFont(font)
-
-
-def export_pdf(layout, path, feedback=None):
-    settings = QgsLayoutExporter.PdfExportSettings()
-    settings.rasterizeWholeImage = False
-    settings.forceVectorOutput = False
-    result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), str(path), settings, feedback)
-    if result == QgsLayoutExporter.ExportResult.Canceled:
-        return False
-    if result != QgsLayoutExporter.ExportResult.Success:
-        raise AtlasError(f"PDF-export naar {path} mislukt: {error or result}")
-    return True
-
-
-# ---- the layout and its layers in a project ----
-
-
-def layer_in_project(layer, project):
-    """(layer, added now): ``layer`` when it is in ``project``; else the layer an earlier atlas added for the same
-    source, or a new one added now (the layout's maps and table need their layer in the project)."""
-    if project.mapLayer(layer.id()) is not None:
-        return layer, False
-    for candidate in project.mapLayers().values():
-        if (
-            candidate.customProperty(ROLE) == INPUT_ROLE
-            and candidate.source() == layer.source()
-            and candidate.providerType() == layer.providerType()
-        ):
-            return candidate, False
-    added = QgsVectorLayer(layer.source(), layer.name(), layer.providerType())
-    added.setCustomProperty(ROLE, INPUT_ROLE)
-    project.addMapLayer(added)
-    return added, True
-
-
-def add_coverage(project, coverage):
-    coverage.setCustomProperty(ROLE, COVERAGE_ROLE)
-    project.addMapLayer(coverage)
-    return coverage
-
-
-def replace_layout(project, layout):
-    """Put ``layout`` in the project's layouts, instead of an earlier one of that name (and its coverage layer)."""
-    manager = project.layoutManager()
-    existing = manager.layoutByName(layout.name())
-    if existing is not None:
-        old_coverage = existing.atlas().coverageLayer()
-        manager.removeLayout(existing)  # deletes it: no Python reference to it or its items may remain
-        if old_coverage is not None and old_coverage.customProperty(ROLE) == COVERAGE_ROLE:
-            remove_coverage(project, old_coverage)
-    if not manager.addLayout(layout):
-        raise AtlasError(f"Lay-out '{layout.name()}' kan niet aan het project worden toegevoegd.")
-
-
-def remove_coverage(project, coverage):
-    """Remove an atlas coverage layer from the project unless another layout still uses it."""
-    for other in project.layoutManager().printLayouts():
-        used = other.atlas().coverageLayer()
-        if used is not None and used.id() == coverage.id():
-            return
-    project.removeMapLayer(coverage.id())
-
-
-def point_coverage_at(layout, coverage, path):
-    """After the run: the coverage reads the GeoPackage at its final ``path`` (saved projects reopen with it)."""
-    from qgis.core import QgsDataProvider
-
-    renderer = coverage.renderer().clone()
-    coverage.setDataSource(coverage_uri(path), coverage.name(), "ogr", QgsDataProvider.ProviderOptions())
-    coverage.setRenderer(renderer)
-    layout.atlas().setCoverageLayer(coverage)
-    return coverage.isValid()

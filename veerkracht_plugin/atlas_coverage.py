@@ -13,18 +13,32 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from .atlas_template import ON_WIJK_PAGE, AtlasError
+from .atlas_template import ON_OVERVIEW_PAGE, ON_WIJK_PAGE, AtlasError
+from .atlas_wijken import assign, read_wijk_layer
 from .compat import RD_NEW_AUTHID, as_python, make_field, rd_new, text_or_none
 from .core.catalogue import class_labels, field_names
-from .core.codes import code_level, gemeente_of, normalise_code, wijk_of
+from .core.codes import code_level, gemeente_of, normalise_code
 from .core.join import LAYER_KEY_CANDIDATES, find_column
 from .geopackage import write_layer
 from .layer_queries import GEMEENTE_NAME_FIELDS
 from .paths import RESOURCES_DIR
+from .styling import style_name
 
 PERSPECTIVES_PATH = RESOURCES_DIR / "handelingsperspectieven.json"
-WIJK_NAME_FIELDS = ["wijknaam", "WK_NAAM", "statnaam"]
-WIJK_CODE_FIELDS = ["wijkcode", "WK_CODE", "statcode"]
+COVERAGE_FIELDS = [
+    ("volgorde", "int32"),
+    ("niveau", "text"),
+    ("code", "text"),
+    ("naam", "text"),
+    ("ondertitel", "text"),
+    ("gemeente", "text"),
+    ("perspectieven", "text"),
+    ("samenvatting", "text"),
+    ("buurten", "text"),  # the buurt codes of the page, comma-separated: the table shows these
+]
+OVERVIEW_MAP_PROPERTY = "veerkracht/overzichtskaart"
+# the overview page's map: signalering, or when no buurt has one the first of these with data
+OVERVIEW_MAPS = ("signalering", "signalering_relatief", "focus", "leefbaarheid", "overlast", "kwetsbaar")
 COVERAGE_LAYER_NAME = "atlas_dekking"
 UNKNOWN_GEMEENTE = "GM0000"  # a buurt code without its gemeente part: BU00000601
 
@@ -76,86 +90,120 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
             f"en staan niet in de atlas: {_examples(other_levels)}."
         )
 
-    geometries = defaultdict(list)
-    classes = defaultdict(lambda: defaultdict(int))
-    buurten = defaultdict(int)
+    shapes, klassen = {}, {}
     for code, gemeente, feature in features:
-        if gemeente not in wanted:
-            continue
-        wijk = wijk_of(code)
-        geometries[wijk].append(_valid(feature.geometry(), to_rd))
-        value = as_python(feature[klasse])
-        classes[wijk][0 if value is None else int(value)] += 1
-        buurten[gemeente] += 1
+        if gemeente in wanted:
+            shapes[code] = _valid(feature.geometry(), to_rd)
+            value = as_python(feature[klasse])
+            klassen[code] = 0 if value is None else int(value)
+    wijk_layer = read_wijk_layer(wijken, rd, _valid) if wijken is not None else None
+    assignment = assign(shapes, wijk_layer)
+    if wijk_layer is not None:
+        if feedback is not None:
+            feedback.pushInfo(assignment.message(wijken.name()))
+        for gemeente, name in wijk_layer.gemeente_names.items():
+            gemeente_names.setdefault(gemeente, name)
 
-    wijk_names, wijk_shapes, wijk_gemeenten = _wijken_from_layer(wijken, rd) if wijken is not None else ({}, {}, {})
-    for gemeente, name in wijk_gemeenten.items():
-        gemeente_names.setdefault(gemeente, name)
+    members = defaultdict(list)  # wijk -> buurt codes
+    wijk_gemeente = {}
+    for code in sorted(shapes):
+        wijk = assignment.wijk[code]
+        members[wijk].append(code)
+        wijk_gemeente.setdefault(wijk, gemeente_of(code))  # the gemeente of its buurten, also for another year
+    overview_map, reason = choose_overview_map(layer, [f for c, g, f in features if g in wanted])
 
     coverage = QgsVectorLayer(f"MultiPolygon?crs={RD_NEW_AUTHID}", "Atlas-dekking", "memory")
-    coverage.dataProvider().addAttributes(
-        [
-            make_field("volgorde", "int32"),
-            make_field("niveau", "text"),
-            make_field("code", "text"),
-            make_field("naam", "text"),
-            make_field("ondertitel", "text"),
-            make_field("gemeente", "text"),
-            make_field("perspectieven", "text"),
-            make_field("samenvatting", "text"),
-        ]
-    )
+    coverage.dataProvider().addAttributes([make_field(name, kind) for name, kind in COVERAGE_FIELDS])
     coverage.updateFields()
-    features, order = [], 0
+    out, order = [], 0
     labels = class_labels("signalering")
-    for gemeente in sorted({gemeente_of(w) for w in geometries}):
+    for gemeente in sorted(set(wijk_gemeente.values())):
         gemeente_name = gemeente_names.get(gemeente) or gemeente
-        wijk_codes = sorted(w for w in geometries if gemeente_of(w) == gemeente)
+        wijk_codes = sorted(w for w in members if wijk_gemeente[w] == gemeente)
+        buurt_codes = [c for w in wijk_codes for c in members[w]]
         totals = defaultdict(int)
-        for wijk in wijk_codes:
-            for code, n in classes[wijk].items():
-                totals[code] += n
-        summary = [f"{buurten[gemeente]} buurten in {len(wijk_codes)} wijken.", "", "Veerkracht signalering:"]
+        for code in buurt_codes:
+            totals[klassen[code]] += 1
+        summary = [f"{len(buurt_codes)} buurten in {len(wijk_codes)} wijken.", ""]
+        if reason:
+            summary += [reason, ""]
+        summary += ["Veerkracht signalering:"]
         summary += [f"{labels[c]}: {totals[c]}" for c in sorted(totals, key=lambda c: (c == 0, c))]
-        shape = QgsGeometry.unaryUnion([g for w in wijk_codes for g in geometries[w]])
-        features.append(
+        shape = QgsGeometry.unaryUnion([shapes[c] for c in buurt_codes])
+        title = style_name(overview_map)
+        out.append(
             _coverage_feature(
                 coverage,
-                order,
-                "gemeente",
-                gemeente,
-                gemeente_name,
-                "Overzicht van de gemeente: veerkracht signalering per buurt, wijken omlijnd",
-                gemeente,
-                "",
-                "\n".join(summary),
+                [
+                    order,
+                    "gemeente",
+                    gemeente,
+                    gemeente_name,
+                    f"Overzicht van de gemeente: {title} per buurt, wijken omlijnd",
+                    gemeente,
+                    "",
+                    "\n".join(summary),
+                    ",".join(buurt_codes),
+                ],
                 shape,
             )
         )
         order += 1
         for wijk in wijk_codes:
-            name = wijk_names.get(wijk) or _wijk_default_name(wijk)
-            shape = wijk_shapes.get(wijk) or QgsGeometry.unaryUnion(geometries[wijk])
-            n = sum(classes[wijk].values())
-            features.append(
+            name = (wijk_layer.names.get(wijk) if wijk_layer else None) or _wijk_default_name(wijk)
+            own = wijk_layer.shapes.get(wijk) if wijk_layer else None
+            shape = own or QgsGeometry.unaryUnion([shapes[c] for c in members[wijk]])
+            counts = defaultdict(int)
+            for code in members[wijk]:
+                counts[klassen[code]] += 1
+            n = len(members[wijk])
+            out.append(
                 _coverage_feature(
                     coverage,
-                    order,
-                    "wijk",
-                    wijk,
-                    name,
-                    f"{gemeente_name} ({gemeente}) · wijk {wijk} · {n} buurten",
-                    gemeente,
-                    perspectives_text(classes[wijk].keys(), classes[wijk]),
-                    "",
+                    [
+                        order,
+                        "wijk",
+                        wijk,
+                        name,
+                        f"{gemeente_name} ({gemeente}) · wijk {wijk} · {n} buurt{'en' if n != 1 else ''}",
+                        gemeente,
+                        perspectives_text(counts.keys(), counts),
+                        "",
+                        ",".join(members[wijk]),
+                    ],
                     shape,
                 )
             )
             order += 1
-    coverage.dataProvider().addFeatures(features)
+    coverage.dataProvider().addFeatures(out)
     coverage.setRenderer(_mask_renderer())
-    coverage.setName("Atlas: gemeente en wijken")
+    coverage.setName(f"Atlas {', '.join(sorted({gemeente_names.get(g) or g for g in wijk_gemeente.values()}))}: wijken")
+    coverage.setCustomProperty(OVERVIEW_MAP_PROPERTY, overview_map)
     return coverage
+
+
+def choose_overview_map(layer, features):
+    """(map id, sentence or ''): signalering, or when no buurt has a signalering class the first map of
+    ``OVERVIEW_MAPS`` that has data, with one sentence why (issue 14, point 12)."""
+    features = list(features)
+    names = layer.fields().names()
+
+    def has_data(map_id):
+        klasse = field_names(map_id)[1]
+        return klasse in names and any(as_python(f[klasse]) not in (None, 0) for f in features)
+
+    if has_data(OVERVIEW_MAPS[0]) or not features:
+        return OVERVIEW_MAPS[0], ""
+    chosen = next((m for m in OVERVIEW_MAPS[1:] if has_data(m)), OVERVIEW_MAPS[0])
+    if chosen == OVERVIEW_MAPS[0]:
+        return chosen, "Geen enkele kaart heeft gegevens voor deze buurten: alle buurten 'onvoldoende gegevens'."
+    why = (
+        "de ontwikkeling van kwetsbare bewoners ontbreekt (kerncijfers van één jaar: geef bij het maken van de "
+        "kaarten ook de kerncijfers van een beginjaar)"
+        if not has_data("kwetsbaar_ontwikkeling")
+        else "alle buurten hebben daar 'onvoldoende gegevens'"
+    )
+    return chosen, f"Geen veerkracht signalering, want {why}; daarom toont deze pagina {style_name(chosen)}."
 
 
 def _valid(geometry, transform):
@@ -171,54 +219,36 @@ def _wijk_default_name(code):
     return f"Wijk {code[-2:]}"
 
 
-def _wijken_from_layer(wijken, rd):
-    code_field = find_column(wijken.fields().names(), WIJK_CODE_FIELDS)
-    name_field = find_column(wijken.fields().names(), WIJK_NAME_FIELDS)
-    if code_field is None:
-        raise AtlasError(f"Wijklaag '{wijken.name()}' heeft geen wijkcodeveld (wijkcode, WK_CODE of statcode).")
-    gm_name_field = find_column(wijken.fields().names(), GEMEENTE_NAME_FIELDS)
-    to_rd = QgsCoordinateTransform(wijken.crs(), rd, wijken.transformContext())
-    names, shapes, gemeente_names = {}, {}, {}
-    for feature in wijken.getFeatures():
-        code = normalise_code(feature[code_field], "WK")
-        if not code or not code.startswith("WK"):
-            continue
-        name = text_or_none(feature[name_field]) if name_field else None
-        if name:
-            names[code] = name
-        gemeente_name = text_or_none(feature[gm_name_field]) if gm_name_field else None
-        if gemeente_name:
-            gemeente_names[gemeente_of(code)] = gemeente_name
-        shapes[code] = _valid(feature.geometry(), to_rd)
-    return names, shapes, gemeente_names
-
-
-def _coverage_feature(coverage, order, level, code, name, subtitle, gemeente, perspectives, summary, shape):
+def _coverage_feature(coverage, attributes, shape):
     feature = QgsFeature(coverage.fields())
-    feature.setAttributes([order, level, code, name, subtitle, gemeente, perspectives, summary])
+    feature.setAttributes(attributes)
     feature.setGeometry(shape)
     return feature
 
 
 def _mask_renderer():
-    """On wijk pages: the wijk outlined and the other wijken faded; on the overview: all wijken outlined."""
+    """On wijk pages the wijk outlined and the other wijken faded; on the overview page and in the map window
+    every wijk outlined. Each rule has a legend label: the layer explains itself in the layer tree."""
     root = QgsRuleBasedRenderer.Rule(None)
     rules = [
         (
-            "\"niveau\" = 'wijk' AND $id = @atlas_featureid",
+            "Wijk van de pagina (omlijnd)",
+            f"\"niveau\" = 'wijk' AND $id = @atlas_featureid AND {ON_WIJK_PAGE}",
             {"style": "no", "outline_color": "20,20,20,255", "outline_width": "0.6"},
         ),
         (
+            "Andere wijken (vervaagd)",
             f"\"niveau\" = 'wijk' AND $id <> @atlas_featureid AND {ON_WIJK_PAGE}",
             {"color": "255,255,255,170", "outline_style": "no"},
         ),
         (
-            f"\"niveau\" = 'wijk' AND NOT ({ON_WIJK_PAGE})",
+            "Wijkgrenzen",
+            f"\"niveau\" = 'wijk' AND ({ON_OVERVIEW_PAGE} OR @atlas_feature IS NULL)",
             {"style": "no", "outline_color": "20,20,20,255", "outline_width": "0.5"},
         ),
     ]
-    for expression, properties in rules:
-        root.appendChild(QgsRuleBasedRenderer.Rule(QgsFillSymbol.createSimple(properties), 0, 0, expression))
+    for label, expression, properties in rules:
+        root.appendChild(QgsRuleBasedRenderer.Rule(QgsFillSymbol.createSimple(properties), 0, 0, expression, label))
     return QgsRuleBasedRenderer(root)
 
 

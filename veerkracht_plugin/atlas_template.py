@@ -1,5 +1,7 @@
-"""The atlas layout template (resources/atlas_wijk.qpt): built by scripts/make_atlas_template.py, restyled by
-users in QGIS' layout designer, checked and loaded here. Main thread only."""
+"""The atlas' layout templates, one per page type (resources/atlas_overzicht.qpt for the overview of a gemeente,
+resources/atlas_wijk.qpt for a wijk): built by scripts/make_atlas_template.py, restyled by users in QGIS' layout
+designer, checked and loaded here. No item is hidden at export: what the designer shows is what is printed.
+Main thread only."""
 
 from pathlib import Path
 
@@ -11,11 +13,11 @@ from qgis.core import (
     QgsLayoutItemPage,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
-    QgsLayoutObject,
+    QgsLegendStyle,
     QgsPathResolver,
     QgsPrintLayout,
-    QgsProperty,
     QgsReadWriteContext,
+    QgsRectangle,
     QgsSymbolLayerUtils,
 )
 from qgis.PyQt.QtXml import QDomDocument
@@ -25,7 +27,10 @@ from .paths import RESOURCES_DIR
 from .rendering import add_label, place, set_legend_font_size
 
 TEMPLATE_PATH = RESOURCES_DIR / "atlas_wijk.qpt"
-ON_WIJK_PAGE = "attribute(@atlas_feature, 'niveau') = 'wijk'"
+OVERVIEW_TEMPLATE_PATH = RESOURCES_DIR / "atlas_overzicht.qpt"
+ON_WIJK_PAGE = "coalesce(attribute(@atlas_feature, 'niveau'), '') = 'wijk'"
+ON_OVERVIEW_PAGE = "coalesce(attribute(@atlas_feature, 'niveau'), '') = 'gemeente'"
+WIJK_LEGEND_PT = 6.5  # legend text on a wijk page: 2.3 mm on A3, 1.6 mm printed on A4
 NORTH_ARROW = "arrows/NorthArrow_02.svg"
 CELLS = 9  # small maps on a wijk page: kaart_N, kaarttitel_N and legenda_N, N = 1..9
 CELL_PREFIXES = ("kaart", "kaarttitel", "legenda")
@@ -39,19 +44,14 @@ def _label(layout, item_id, text, x, y, w, h, size, bold=False):
     return add_label(layout, text, x, y, w, h, size, bold, item_id)
 
 
-def _only_on(item, wijk_page):
-    expression = f"NOT ({ON_WIJK_PAGE})" if wijk_page else ON_WIJK_PAGE
-    item.dataDefinedProperties().setProperty(
-        QgsLayoutObject.DataDefinedProperty.ExcludeFromExports, QgsProperty.fromExpression(expression)
-    )
-
-
 def _map(layout, item_id, x, y, w, h, margin=0.08):
     item = QgsLayoutItemMap(layout)
     layout.addLayoutItem(item)
     item.setId(item_id)
     place(item, x, y, w, h)
     item.setCrs(rd_new())
+    # an extent of the item's own shape: an empty one makes QGIS resize the map when the template is loaded
+    item.zoomToExtent(QgsRectangle(155000, 463000, 155000 + w * 100, 463000 + h * 100))
     item.setAtlasDriven(True)
     item.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
     item.setAtlasMargin(margin)
@@ -60,6 +60,7 @@ def _map(layout, item_id, x, y, w, h, margin=0.08):
 
 
 def _legend(layout, item_id, linked, x, y, w, h, size):
+    """A legend of fixed size: ``atlas.bind`` wraps its texts to this width (issue 14, point 10)."""
     legend = QgsLayoutItemLegend(layout)
     layout.addLayoutItem(legend)
     legend.setId(item_id)
@@ -69,15 +70,17 @@ def _legend(layout, item_id, linked, x, y, w, h, size):
     legend.setSymbolHeight(size * 0.4)
     legend.setResizeToContents(False)
     set_legend_font_size(legend, size)
+    for part in (QgsLegendStyle.Style.Symbol, QgsLegendStyle.Style.SymbolLabel):
+        legend.rstyle(part).setMargin(QgsLegendStyle.Side.Top, size * 0.2)  # 2.5 mm by default
     place(legend, x, y, w, h)
     return legend
 
 
-def _scale_bar(layout, item_id, linked, x, y):
+def _scale_bar(layout, linked, x, y):
     """A kilometre bar that fits itself to each atlas page's scale."""
     bar = QgsLayoutItemScaleBar(layout)
     layout.addLayoutItem(bar)
-    bar.setId(item_id)
+    bar.setId("schaal")
     bar.setLinkedMap(linked)
     bar.setStyle("Single Box")
     bar.setUnits(KILOMETERS)
@@ -92,65 +95,70 @@ def _scale_bar(layout, item_id, linked, x, y):
     return bar
 
 
-def build_template(project):
-    """The A3 landscape atlas layout with named items and no data; write it with ``save_template``."""
+def _page(project):
+    """An A3 landscape layout with the title, subtitle, sources and north arrow every page type has."""
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()
     layout.pageCollection().page(0).setPageSize("A3", QgsLayoutItemPage.Orientation.Landscape)
     _label(layout, "titel", '[% "naam" %]', 10, 6, 400, 11, 20, bold=True)
     _label(layout, "ondertitel", '[% "ondertitel" %]', 10, 17, 400, 6, 10)
+    _label(layout, "bronnen", "", 85, 258, 300, 32, 7)
+    arrow = QgsLayoutItemPicture(layout)
+    layout.addLayoutItem(arrow)
+    arrow.setId("noordpijl")
+    arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW, QgsPathResolver()))
+    place(arrow, 395, 258, 15, 15)
+    return layout
 
-    overview = _map(layout, "overzicht_kaart", 10, 25, 270, 230, margin=0.04)
-    _only_on(overview, wijk_page=False)
-    legend = _legend(layout, "overzicht_legenda", overview, 290, 25, 120, 80, 10)
-    _only_on(legend, wijk_page=False)
-    summary = _label(layout, "overzicht_tekst", '[% "samenvatting" %]', 290, 110, 120, 140, 9)
-    _only_on(summary, wijk_page=False)
-    _only_on(_scale_bar(layout, "overzicht_schaal", overview, 10, 258), wijk_page=False)
 
-    cell_w, cell_h, map_w = 90, 78, 50
-    for index in range(9):
+def build_overview_template(project):
+    """The overview page (one per gemeente): a large map, its legend and a summary; no data."""
+    layout = _page(project)
+    overview = _map(layout, "overzicht_kaart", 10, 25, 270, 228, margin=0.04)
+    _legend(layout, "overzicht_legenda", overview, 290, 25, 120, 105, 10)
+    _label(layout, "overzicht_tekst", '[% "samenvatting" %]', 290, 135, 120, 118, 10)
+    _scale_bar(layout, overview, 10, 258)
+    return layout
+
+
+def build_wijk_template(project):
+    """The wijk page: nine small maps with their titles and legends, the buurten table, the perspectives."""
+    layout = _page(project)
+    cell_w, cell_h, map_w = 90, 76, 47
+    for index in range(CELLS):
         row, col = divmod(index, 3)
         x, y = 10 + col * cell_w, 25 + row * cell_h
-        title = _label(layout, f"kaarttitel_{index + 1}", "", x, y, cell_w - 2, 5, 8, bold=True)
-        _only_on(title, wijk_page=True)
+        _label(layout, f"kaarttitel_{index + 1}", "", x, y, cell_w - 2, 5, 8, bold=True)
         item = _map(layout, f"kaart_{index + 1}", x, y + 5, map_w, cell_h - 8)
-        _only_on(item, wijk_page=True)
-        legend = _legend(
-            layout, f"legenda_{index + 1}", item, x + map_w + 1, y + 5, cell_w - map_w - 3, cell_h - 8, 5.5
+        _legend(
+            layout, f"legenda_{index + 1}", item, x + map_w + 1, y + 5, cell_w - map_w - 3, cell_h - 6, WIJK_LEGEND_PT
         )
-        _only_on(legend, wijk_page=True)
 
     table = QgsLayoutItemAttributeTable.create(layout)
     layout.addMultiFrame(table)
     frame = QgsLayoutFrame(layout, table)
     frame.setId("tabel")
-    place(frame, 285, 25, 125, 120)
+    place(frame, 285, 25, 125, 118)
     table.addFrame(frame)
-    _only_on(frame, wijk_page=True)
     _label(
         layout,
         "perspectieven_kop",
         "Handelingsperspectieven (begin van het gesprek, geen advies uit de data)",
         285,
-        148,
+        146,
         125,
         5,
         8,
         bold=True,
     )
-    _only_on(layout.itemById("perspectieven_kop"), wijk_page=True)
-    perspectives = _label(layout, "perspectieven", '[% "perspectieven" %]', 285, 154, 125, 100, 7)
-    _only_on(perspectives, wijk_page=True)
-
-    _label(layout, "bronnen", "", 100, 262, 250, 30, 7)
-    _only_on(_scale_bar(layout, "schaal", layout.itemById("kaart_1"), 10, 262), wijk_page=True)
-    arrow = QgsLayoutItemPicture(layout)
-    layout.addLayoutItem(arrow)
-    arrow.setId("noordpijl")
-    arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW, QgsPathResolver()))
-    place(arrow, 395, 262, 15, 15)
+    _label(layout, "perspectieven", '[% "perspectieven" %]', 285, 152, 125, 101, 7)
+    _scale_bar(layout, layout.itemById("kaart_1"), 10, 258)
     return layout
+
+
+def build_template(project):
+    """The wijk page template (resources/atlas_wijk.qpt); ``build_overview_template`` makes the overview's."""
+    return build_wijk_template(project)
 
 
 def save_template(layout, path=TEMPLATE_PATH):
@@ -212,18 +220,20 @@ def _drop_cells(document, used):
         child = following
 
 
-def load_template(project, name, path=TEMPLATE_PATH, used_cells=CELLS):
-    """A print layout from the template, named ``name``, with only the first ``used_cells`` map cells."""
+def load_template(project, name, path=TEMPLATE_PATH, used_cells=CELLS, required=("titel", "kaart_1")):
+    """A print layout from the template, named ``name``, with only the first ``used_cells`` map cells; AtlasError
+    when it has none of the ``required`` item ids (then it is no template of this page type)."""
+    shipped = OVERVIEW_TEMPLATE_PATH if "overzicht_kaart" in required else TEMPLATE_PATH
     document = read_template(path)
     _drop_cells(document, used_cells)
     layout = QgsPrintLayout(project)
     _, ok = layout.loadFromTemplate(document, QgsReadWriteContext())
     if not ok:
         raise AtlasError(f"Lay-outsjabloon {path} laadt niet in QGIS.")
-    if not any(layout.itemById(i) for i in ("titel", "overzicht_kaart", "kaart_1")):
+    if not any(layout.itemById(i) for i in required):
         raise AtlasError(
-            f"Lay-outsjabloon {path} heeft geen van de onderdelen van de atlas (titel, overzicht_kaart, kaart_1): "
-            "begin met resources/atlas_wijk.qpt en houd de namen (ids) van de onderdelen aan."
+            f"Lay-outsjabloon {path} heeft geen van de onderdelen van de atlas ({', '.join(required)}): begin met "
+            f"resources/{shipped.name} en houd de namen (ids) van de onderdelen aan."
         )
     layout.setName(name)
     return layout
