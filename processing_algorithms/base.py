@@ -75,12 +75,17 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
                 raise QgsProcessingException(
                     self.tr("Geannuleerd: er is geen uitvoer geschreven; een eerdere uitvoer is bewaard.")
                 )
-            return self._staging.commit(results, context)
+            results = self._staging.commit(results, context)
+            self.after_commit(results, context)
+            return results
         finally:
             self._staging.discard()
 
     def process(self, parameters, context, feedback):
         raise NotImplementedError
+
+    def after_commit(self, results, context):
+        """Outputs are in place under their final names: attach what QGIS does when it loads them."""
 
     def unusable_input_message(self, parameters, name):
         """Dutch, with the parameter's label and the value as given, passwords hidden."""

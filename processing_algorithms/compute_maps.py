@@ -2,7 +2,6 @@
 
 from qgis.core import (
     QgsProcessingException,
-    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputString,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -13,6 +12,7 @@ from qgis.core import (
 from ..veerkracht_plugin.compat import INTEGER, POLYGON_SOURCE
 from .base import VeerkrachtAlgorithm
 from .layer_io import frame_rows, output_fields, read_features, write_features
+from .map_results import post_processor
 
 
 class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
@@ -141,10 +141,12 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
             features, attributes, sink, fields, kept, frame_rows(result[[n for n, _ in new_columns]]), feedback
         )
 
-        if context.willLoadLayerOnCompletion(dest_id):
-            self._metadata = MetadataPostProcessor(summary, [r.describe() for r in reports])
-            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(self._metadata)
+        self._metadata = (summary, [r.describe() for r in reports])
         return {self.OUTPUT: dest_id, self.REFERENCE: summary}
+
+    def after_commit(self, results, context):
+        if context.willLoadLayerOnCompletion(results[self.OUTPUT]):
+            post_processor(context, results[self.OUTPUT]).metadata = self._metadata
 
     def _check_exists(self, source, parameter, field):
         from ..veerkracht_plugin.core.join import column_list
@@ -179,18 +181,3 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
             f"Referentieset: de {n_buurten} buurten van de invoerlaag in {len(gemeenten)} gemeente(n) "
             f"({shown}); buurten per kaart: {sizes}."
         )
-
-
-class MetadataPostProcessor(QgsProcessingLayerPostProcessorInterface):
-    """Writes the reference set and the inputs of each map into the metadata of the loaded layer."""
-
-    def __init__(self, summary, details):
-        super().__init__()
-        self.summary, self.details = summary, details
-
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
-        metadata = layer.metadata()
-        metadata.setTitle("Veerkrachtkaarten")
-        metadata.setAbstract(self.summary + "\n\n" + "\n".join(self.details))
-        metadata.setKeywords({"veerkracht": ["veerkrachtkaarten", "Leefbaarometer 3.0", "CBS"]})
-        layer.setMetadata(metadata)

@@ -1,7 +1,5 @@
 """veerkracht:joinindicators: a table (file or project layer) onto buurt/wijk polygons, on normalised codes."""
 
-import os
-
 from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
@@ -14,7 +12,6 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
-    QgsVectorLayer,
 )
 
 from ..veerkracht_plugin.compat import (
@@ -28,6 +25,7 @@ from ..veerkracht_plugin.compat import (
     make_field,
 )
 from .base import VeerkrachtAlgorithm, year_parameter
+from .table_input import read_table_value, table_path
 
 MATCH_WARNING_SHARE = 0.9  # below this share of the layer matched, the log's first line is a warning
 MATCH_ALARM_SHARE = 0.5  # below this, the warning says the output is mostly empty
@@ -130,7 +128,7 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
         """A table file is read by our own reader, so QGIS need not be able to open it as a layer."""
-        if not _table_path(parameters.get(self.TABLE)):
+        if not table_path(parameters.get(self.TABLE)):
             return super().checkParameterValues(parameters, context)
         for definition in self.parameterDefinitions():
             name = definition.name()
@@ -258,23 +256,8 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
 
     def _read_table(self, parameters, context, feedback):
         """(name, DataFrame of text) from a file path, or from a table layer of the project."""
-        from ..veerkracht_plugin.core import VeerkrachtError
-        from ..veerkracht_plugin.core.tables import read_table
-
-        raw = parameters.get(self.TABLE)
-        path = _table_path(raw)
-        if path:
-            feedback.setProgressText(self.tr("Tabel '{}' lezen").format(os.path.basename(path)))
-            try:
-                return os.path.basename(path), read_table(path, self.parameterAsString(parameters, self.SHEET, context))
-            except VeerkrachtError as error:
-                raise QgsProcessingException(str(error)) from error
-        layer = self.parameterAsVectorLayer(parameters, self.TABLE, context)
-        if layer is None:
-            raise QgsProcessingException(
-                self.tr("Tabel '{}' niet gevonden: geen bestand en geen laag in het project.").format(raw)
-            )
-        return layer.name(), layer_as_text_frame(layer, feedback)
+        sheet = self.parameterAsString(parameters, self.SHEET, context)
+        return read_table_value(self, parameters, self.TABLE, context, feedback, sheet)
 
     def _report_match(self, feedback, layer_name, table_name, layer, table, matched):
         """The first line of the log: how much of the layer was matched; a warning under 90 %."""
@@ -320,25 +303,6 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
             feature.setAttributes([code, side, None if raw is None else str(raw)])
             sink.addFeature(feature, FAST_INSERT)
         return dest_id
-
-
-def _table_path(value):
-    """The file path when the TABLE value is a file on disk, else ''."""
-    path = value.split("|")[0] if isinstance(value, str) else ""
-    return path if path and os.path.isfile(path) else ""
-
-
-def layer_as_text_frame(layer: QgsVectorLayer, feedback):
-    """A project table layer as the DataFrame of text the file reader gives, NULL as ''."""
-    import pandas as pd
-
-    names = layer.fields().names()
-    rows = []
-    for feature in layer.getFeatures():
-        if feedback.isCanceled():
-            break
-        rows.append(["" if as_python(value) is None else str(value) for value in feature.attributes()])
-    return pd.DataFrame(rows, columns=names, dtype=str)
 
 
 class LayerCodes:

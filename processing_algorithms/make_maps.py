@@ -1,46 +1,40 @@
 """veerkracht:makemaps: buurt layer + Leefbaarometer + kerncijfers -> joined, computed, styled maps.
 
-Only chains the other algorithms (join, index, compute, styles); it has no logic of its own.
+Decides years and columns first (make_maps_plan: as given, or found in the files), then only chains the other
+algorithms (join, index, compute); styles and naming of the result are in map_results.
 """
 
 from qgis.core import (
-    QgsDataProvider,
     QgsProcessingException,
-    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
-    QgsVectorLayer,
 )
 
-from ..veerkracht_plugin.compat import ADVANCED, ANY_VECTOR, INTEGER, POLYGON_SOURCE
+from ..veerkracht_plugin.compat import ADVANCED, ANY_VECTOR, INTEGER, POLYGON_SOURCE, RD_NEW_AUTHID
 from .apply_styles import map_choice_parameter
 from .base import VeerkrachtAlgorithm, year_parameter
 
-CORPORATIE_LAYER_FIELDS = [
-    "percentage_huurwoningen_in_bezit_woningcorporaties",
-    "perc_huurwoningen_in_bezit_woningcorporaties",
-    "P_HUURCORP",
-    "p_wcorpw",
-]
-INWONERS_LAYER_FIELDS = ["aantal_inwoners", "AANT_INW", "a_inw"]
 POOR_JOIN_SHARE = 0.5
 
 
 class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     INPUT = "INPUT"
     LEEFBAAROMETER = "LEEFBAAROMETER"
+    LBM_CODE_FIELD = "LBM_CODE_FIELD"
     LBM_YEAR_START = "LBM_YEAR_START"
     LBM_YEAR_END = "LBM_YEAR_END"
-    KERNCIJFERS_START = "KERNCIJFERS_START"
     KERNCIJFERS_END = "KERNCIJFERS_END"
-    KWB_YEAR_START = "KWB_YEAR_START"
+    KWB_CODE_FIELD = "KWB_CODE_FIELD"
     KWB_YEAR_END = "KWB_YEAR_END"
+    KERNCIJFERS_START = "KERNCIJFERS_START"
+    KWB_YEAR_START = "KWB_YEAR_START"
     COUNTS = "COUNTS"
     SHARES = "SHARES"
     INWONERS_COLUMN = "INWONERS_COLUMN"
@@ -59,128 +53,176 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         "In één stap van bronbestanden naar gestileerde veerkrachtkaarten: koppelt de Leefbaarometer (begin- en "
         "eindjaar) en de CBS Kerncijfers aan de buurtlaag, maakt de kwetsbaarheidsindex, berekent de negen kaarten "
         "en zet de stijlen en kaartthema's klaar.\n\n"
-        "Kerncijfers: één bestand per jaar (kwb-2019.xlsx, kwb-2023.xlsx) of één lange tabel met een jaarkolom; "
-        "geef dan de jaren op. Zonder kerncijfers van een beginjaar blijven de ontwikkeling van kwetsbare "
-        "bewoners en beide signaleringskaarten klasse 0 (onvoldoende gegevens).\n\n"
-        "Componenten van de kwetsbaarheidsindex: kolomnamen in de kerncijfers, gescheiden door komma's; aantallen "
-        "worden per 1.000 inwoners gerekend. Corporatiebezit: een kolom in de kerncijfers, of leeg om het veld van "
-        "de buurtlaag (PDOK) te gebruiken.\n\n"
+        "Alleen de bestanden zijn nodig: jaren en kolommen zoekt de plugin in de bestanden zelf (het laatste jaar "
+        "met gegevens als eindjaar, een beginjaar ongeveer zes jaar (Leefbaarometer) of vier jaar (kerncijfers) "
+        "eerder; kolommen zoals a_inw, aantal_inwoners, a_soz_wb, p_hh_li, p_wcorpw) en het logboek zegt wat er "
+        "gekozen is. Wat u zelf invult gaat voor. Zonder kerncijfersbestand komen de kerncijfers uit de buurtlaag "
+        "(PDOK publiceert ze erin); inwoners en corporatiebezit komen uit de buurtlaag als de tabel ze niet heeft.\n\n"
         "Elke koppeling meldt eerst hoeveel buurten zij vond; vond een koppeling minder dan de helft, dan zegt het "
         "logboek dat aan het eind nog eens. Nullen die in een tabel los van de andere waarden staan (Excel maakt van "
         "CBS' '.' vaak 0) worden gemeld; met 'Verdachte nullen ... als ontbrekend behandelen' tellen ze niet mee."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Buurtlaag"), [POLYGON_SOURCE]))
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.LEEFBAAROMETER, self.tr("Leefbaarometer-scores buurten (CSV)"), [ANY_VECTOR]
-            )
+        add = self._add
+        add(
+            QgsProcessingParameterFeatureSource(self.INPUT, "Buurtlaag", [POLYGON_SOURCE]),
+            "Buurten van één jaar, "
+            "bijvoorbeeld de CBS/PDOK Wijk- en buurtkaart; een hele gemeente of het hele land (de referentieset).",
         )
-        self.addParameter(year_parameter(self.LBM_YEAR_START, self.tr("Leefbaarometer beginjaar"), default=2018))
-        self.addParameter(year_parameter(self.LBM_YEAR_END, self.tr("Leefbaarometer eindjaar"), default=2024))
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.KERNCIJFERS_END, self.tr("CBS Kerncijfers, eindjaar (of lange tabel)"), [ANY_VECTOR]
-            )
+        add(
+            QgsProcessingParameterVectorLayer(self.LEEFBAAROMETER, "Leefbaarometer-scores buurten", [ANY_VECTOR]),
+            "Het bestand 'Leefbaarometer-scores buurten 2002-2024.csv' (of een uitsnede), één regel per buurt en jaar.",
         )
-        self.addParameter(year_parameter(self.KWB_YEAR_END, self.tr("Kerncijfers eindjaar")))
-        self.addParameter(
+        add(
+            year_parameter(self.LBM_YEAR_START, "Leefbaarometer beginjaar (leeg: uit het bestand)", optional=True),
+            "Leeg: het jaar in het bestand dat het dichtst bij eindjaar min zes ligt.",
+        )
+        add(
+            year_parameter(self.LBM_YEAR_END, "Leefbaarometer eindjaar (leeg: uit het bestand)", optional=True),
+            "Leeg: het laatste jaar met afw en onv.",
+        )
+        add(
             QgsProcessingParameterVectorLayer(
-                self.KERNCIJFERS_START,
-                self.tr("CBS Kerncijfers, beginjaar (leeg: zelfde lange tabel)"),
+                self.KERNCIJFERS_END,
+                "CBS Kerncijfers, eindjaar of lange tabel (leeg: uit de buurtlaag)",
                 [ANY_VECTOR],
                 optional=True,
-            )
+            ),
+            "kwb-JJJJ.xlsx/csv van CBS, of één lange tabel met een jaarkolom (StatLine-export).",
         )
-        self.addParameter(
-            year_parameter(
-                self.KWB_YEAR_START,
-                self.tr("Kerncijfers beginjaar (leeg: geen ontwikkeling van kwetsbare bewoners)"),
+        add(
+            year_parameter(self.KWB_YEAR_END, "Kerncijfers eindjaar (leeg: uit het bestand)", optional=True),
+            "Leeg: het laatste jaar waarin de componenten gevuld zijn, of het jaar in de bestandsnaam.",
+        )
+        add(
+            QgsProcessingParameterVectorLayer(
+                self.KERNCIJFERS_START,
+                "CBS Kerncijfers, beginjaar (leeg: dezelfde lange tabel)",
+                [ANY_VECTOR],
                 optional=True,
-            )
+            ),
+            "Alleen nodig als de kerncijfers per jaar in aparte bestanden staan.",
         )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.COUNTS,
-                self.tr("Componenten: aantallen (per 1.000 inwoners)"),
-                defaultValue="a_soz_wb",
+        add(
+            year_parameter(self.KWB_YEAR_START, "Kerncijfers beginjaar (leeg: uit het bestand)", optional=True),
+            "Leeg: bij een lange tabel het jaar dat het dichtst bij eindjaar min vier ligt; zonder beginjaar blijven "
+            "de ontwikkeling van kwetsbare bewoners en beide signaleringskaarten klasse 0.",
+        )
+        add(
+            QgsProcessingParameterField(
+                self.LBM_CODE_FIELD,
+                "Codekolom Leefbaarometer (leeg: herkennen)",
+                parentLayerParameterName=self.LEEFBAAROMETER,
                 optional=True,
-            )
+            ),
+            "Leeg: bu_code, buurtcode, ...",
+            True,
         )
-        self.addParameter(
-            QgsProcessingParameterString(self.SHARES, self.tr("Componenten: aandelen of percentages"), optional=True)
-        )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.INWONERS_COLUMN, self.tr("Kolom inwoners in de kerncijfers"), defaultValue="a_inw"
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.CORPORATIE_COLUMN,
-                self.tr("Kolom % corporatiewoningen in de kerncijfers (leeg: uit de buurtlaag)"),
-                defaultValue="p_wcorpw",
+        add(
+            QgsProcessingParameterField(
+                self.KWB_CODE_FIELD,
+                "Codekolom kerncijfers (leeg: herkennen)",
+                parentLayerParameterName=self.KERNCIJFERS_END,
                 optional=True,
-            )
+            ),
+            "Leeg: gwb_code_10, buurtcode, ...",
+            True,
         )
-        self.addParameter(
+        add(
+            QgsProcessingParameterString(self.COUNTS, "Componenten: aantallen (per 1.000 inwoners)", optional=True),
+            "Kolomnamen gescheiden door komma's. Leeg: bijstand (a_soz_wb, bijstandsontvangers, ...).",
+            True,
+        )
+        add(
+            QgsProcessingParameterString(self.SHARES, "Componenten: aandelen of percentages", optional=True),
+            "Kolomnamen gescheiden door komma's. Leeg: % huishoudens met laag inkomen (p_hh_li, ...).",
+            True,
+        )
+        add(
+            QgsProcessingParameterString(self.INWONERS_COLUMN, "Kolom inwoners (leeg: herkennen)", optional=True),
+            "Leeg: a_inw, aantal_inwoners of AANT_INW, in de tabel of anders in de buurtlaag.",
+            True,
+        )
+        add(
+            QgsProcessingParameterString(
+                self.CORPORATIE_COLUMN, "Kolom % corporatiewoningen (leeg: herkennen)", optional=True
+            ),
+            "Leeg: p_wcorpw in de tabel, anders het PDOK-veld van de buurtlaag.",
+            True,
+        )
+        add(
             QgsProcessingParameterNumber(
-                self.MIN_INWONERS, self.tr("Minimum aantal inwoners (anders klasse 0)"), INTEGER, 50, minValue=0
-            )
+                self.MIN_INWONERS, "Minimum aantal inwoners (anders klasse 0)", INTEGER, 50, minValue=0
+            ),
+            "Buurten met minder inwoners doen niet mee in de referentieset en krijgen klasse 0.",
+            True,
         )
-        zeros = QgsProcessingParameterBoolean(
-            self.ZEROS_AS_MISSING,
-            self.tr("Verdachte nullen in de tabellen als ontbrekend behandelen (Excel maakt van CBS' '.' vaak 0)"),
-            defaultValue=False,
+        add(
+            QgsProcessingParameterBoolean(
+                self.ZEROS_AS_MISSING,
+                "Verdachte nullen in de tabellen als ontbrekend behandelen (Excel maakt van CBS' '.' vaak 0)",
+                defaultValue=False,
+            ),
+            "Zie het logboek: welke nullen verdacht zijn staat daar met kolom, aantal en codes.",
+            True,
         )
-        zeros.setFlags(zeros.flags() | ADVANCED)
-        self.addParameter(zeros)
-        self.addParameter(map_choice_parameter(self.ACTIVE, self.tr("Actieve kaart")))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Veerkrachtkaarten"), POLYGON_SOURCE))
+        add(map_choice_parameter(self.ACTIVE, "Actieve kaart"), "De kaart die na afloop getoond wordt.")
+        add(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, "Veerkrachtkaarten", POLYGON_SOURCE),
+            "Een GeoPackage krijgt de negen stijlen mee, zodat hij overal gestileerd opent.",
+        )
         self.addOutput(QgsProcessingOutputString(self.REFERENCE, self.tr("Gebruikte referentieset")))
 
+    def _add(self, parameter, help_text, advanced=False):
+        parameter.setDescription(self.tr(parameter.description()))
+        if hasattr(parameter, "setHelp"):
+            parameter.setHelp(self.tr(help_text))
+        if advanced:
+            parameter.setFlags(parameter.flags() | ADVANCED)
+        self.addParameter(parameter)
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
+        """Rules between parameters, said in the dialog before anything runs."""
+        for start, end in ((self.LBM_YEAR_START, self.LBM_YEAR_END), (self.KWB_YEAR_START, self.KWB_YEAR_END)):
+            if parameters.get(start) not in (None, "") and parameters.get(end) not in (None, ""):
+                if self.parameterAsInt(parameters, start, context) >= self.parameterAsInt(parameters, end, context):
+                    return False, self.tr("'{}' moet vóór '{}' liggen.").format(self._label(start), self._label(end))
+        if parameters.get(self.KERNCIJFERS_START) not in (None, "") and not parameters.get(self.KERNCIJFERS_END):
+            return False, self.tr("Vul ook '{}' in.").format(self._label(self.KERNCIJFERS_END))
+        return super().checkParameterValues(parameters, context)
+
+    def _label(self, name):
+        return self.parameterDefinition(name).description().split(" (")[0]
+
     def process(self, parameters, context, feedback):
-        from ..veerkracht_plugin.core.join import find_column
+        from .make_maps_plan import make_plan
 
-        def names(name):
-            return [n.strip() for n in self.parameterAsString(parameters, name, context).split(",") if n.strip()]
-
-        lbm_start = self.parameterAsInt(parameters, self.LBM_YEAR_START, context)  # defaults apply when omitted
-        lbm_end = self.parameterAsInt(parameters, self.LBM_YEAR_END, context)
-        kwb_end = self.parameterAsInt(parameters, self.KWB_YEAR_END, context)
-        has_kwb_start = parameters.get(self.KWB_YEAR_START) not in (None, "")  # optional, no default
-        kwb_start = self.parameterAsInt(parameters, self.KWB_YEAR_START, context) if has_kwb_start else None
+        feedback.setProgressText(self.tr("Jaren en kolommen bepalen"))
+        plan = make_plan(self, parameters, context, feedback)
+        for note in plan.notes:
+            feedback.pushInfo(self.tr("Gekozen: {}.").format(note))
         min_inwoners = self.parameterAsInt(parameters, self.MIN_INWONERS, context)
-        table_end = parameters[self.KERNCIJFERS_END]
-        table_start = (parameters.get(self.KERNCIJFERS_START) or table_end) if kwb_start else None
-        if parameters.get(self.KERNCIJFERS_START) and not kwb_start:
-            raise QgsProcessingException(self.tr("Kerncijfers voor een beginjaar opgegeven: geef ook KWB_YEAR_START."))
-        counts, shares = names(self.COUNTS), names(self.SHARES)
-        if not counts and not shares:
-            raise QgsProcessingException(self.tr("Geef minstens één component (COUNTS of SHARES) voor de index."))
-        inwoners = self.parameterAsString(parameters, self.INWONERS_COLUMN, context)
-        corporatie = self.parameterAsString(parameters, self.CORPORATIE_COLUMN, context)
-        source_fields = self.parameterAsSource(parameters, self.INPUT, context).fields().names()
-
-        steps = 6 if table_start else 5
-        multi = QgsProcessingMultiStepFeedback(steps, feedback)
-        step = 0
+        zeros_as_missing = self.parameterAsBoolean(parameters, self.ZEROS_AS_MISSING, context)
+        has_table = parameters.get(self.KERNCIJFERS_END) not in (None, "")
+        steps = 4 + has_table + bool(plan.table_start)
+        multi = QgsProcessingMultiStepFeedback(steps + 1, feedback)
+        progress = {"step": 0}
+        poor_joins = []
 
         def child(algorithm, params, text):
-            nonlocal step
-            multi.setCurrentStep(step)
+            multi.setCurrentStep(progress["step"])
             multi.setProgressText(text)
-            step += 1
-            result = self._run(algorithm, params, context, multi)
+            progress["step"] += 1
+            try:
+                result = self._run(algorithm, params, context, multi)
+            except QgsProcessingException as error:
+                raise QgsProcessingException(self.tr("Stap '{}' mislukt: {}").format(text, error)) from error
             if multi.isCanceled():
                 raise QgsProcessingException(self.tr("Geannuleerd."))
             return result
 
-        zeros_as_missing = self.parameterAsBoolean(parameters, self.ZEROS_AS_MISSING, context)
-        poor_joins = []
-
-        def join(layer, table, year, prefix, fields, text):
+        def join(layer, table, year, prefix, fields, text, code_field):
             params = {
                 "INPUT": layer,
                 "TABLE": table,
@@ -189,80 +231,109 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                 "ZEROS_AS_MISSING": zeros_as_missing,
                 "OUTPUT": "TEMPORARY_OUTPUT",
             }
-            if year:
-                params["YEAR"] = year
+            params.update({k: v for k, v in (("YEAR", year), ("TABLE_FIELD", code_field)) if v})
             result = child("veerkracht:joinindicators", params, text)
             if result["MATCH_SHARE"] < POOR_JOIN_SHARE:
                 poor_joins.append(f"{text}: {result['MATCH_SHARE']:.0%} gekoppeld")
             return result["OUTPUT"]
 
-        lbm = parameters[self.LEEFBAAROMETER]
+        buurten = parameters[self.INPUT]
+        if self.parameterAsSource(parameters, self.INPUT, context).sourceCrs().authid() != RD_NEW_AUTHID:
+            reprojected = child(
+                "native:reprojectlayer",
+                {"INPUT": buurten, "TARGET_CRS": RD_NEW_AUTHID, "OUTPUT": "TEMPORARY_OUTPUT"},
+                self.tr("Buurtlaag naar RD New (EPSG:28992)"),
+            )
+            buurten = reprojected["OUTPUT"]  # Dutch maps in the Dutch CRS: not stretched, RD data asks nothing
+        lbm, lbm_code = (
+            parameters[self.LEEFBAAROMETER],
+            self.parameterAsString(parameters, self.LBM_CODE_FIELD, context),
+        )
+        kwb_code = self.parameterAsString(parameters, self.KWB_CODE_FIELD, context)
         layer = join(
-            parameters[self.INPUT],
+            buurten,
             lbm,
-            lbm_start,
-            f"lbm{lbm_start}_",
+            plan.lbm_start,
+            f"lbm{plan.lbm_start}_",
             ["onv"],
-            self.tr("Leefbaarometer {} koppelen").format(lbm_start),
+            self.tr("Leefbaarometer {} koppelen").format(plan.lbm_start),
+            lbm_code,
         )
-        layer = join(
-            layer, lbm, lbm_end, f"lbm{lbm_end}_", ["afw", "onv"], self.tr("Leefbaarometer {} koppelen").format(lbm_end)
-        )
-        end_tag, start_tag = f"kwb{kwb_end}_", f"kwb{kwb_start}_"
         layer = join(
             layer,
-            table_end,
-            kwb_end,
-            end_tag,
-            counts + shares + [inwoners] + ([corporatie] if corporatie else []),
-            self.tr("Kerncijfers eindjaar koppelen"),
+            lbm,
+            plan.lbm_end,
+            f"lbm{plan.lbm_end}_",
+            ["afw", "onv"],
+            self.tr("Leefbaarometer {} koppelen").format(plan.lbm_end),
+            lbm_code,
         )
-        if table_start:
+        components = plan.counts + plan.shares
+        end_tag = f"kwb{plan.kwb_end}_" if has_table else ""
+        start_tag = f"kwb{plan.kwb_start}_"
+        inwoners = plan.inwoners or plan.inwoners_layer
+        if has_table:
+            from_table = components + [c for c in (plan.inwoners, plan.corporatie) if c]
             layer = join(
                 layer,
-                table_start,
-                kwb_start,
-                start_tag,
-                counts + shares + [inwoners],
-                self.tr("Kerncijfers beginjaar koppelen"),
+                parameters[self.KERNCIJFERS_END],
+                plan.kwb_end,
+                end_tag,
+                from_table,
+                self.tr("Kerncijfers {} koppelen").format(plan.kwb_end),
+                kwb_code,
             )
+        if plan.table_start:
+            from_table = components + [plan.inwoners] if plan.inwoners else components
+            layer = join(
+                layer,
+                plan.table_start,
+                plan.kwb_start,
+                start_tag,
+                from_table,
+                self.tr("Kerncijfers {} koppelen").format(plan.kwb_start),
+                kwb_code,
+            )
+
+        def tagged(tag, column, table_column):
+            return (tag + column) if table_column else column
 
         index = {
             "INPUT": layer,
-            "YEAR_END": kwb_end,
-            "COUNTS_END": [end_tag + c for c in counts],
-            "SHARES_END": [end_tag + s for s in shares],
-            "INWONERS_END": end_tag + inwoners,
+            "YEAR_END": plan.kwb_end,
             "MIN_INWONERS": min_inwoners,
             "OUTPUT": "TEMPORARY_OUTPUT",
+            "COUNTS_END": [end_tag + c for c in plan.counts],
+            "SHARES_END": [end_tag + s for s in plan.shares],
+            "INWONERS_END": tagged(end_tag, inwoners, plan.inwoners),
         }
-        if table_start:
+        if plan.table_start:
             index.update(
                 {
-                    "YEAR_START": kwb_start,
-                    "COUNTS_START": [start_tag + c for c in counts],
-                    "SHARES_START": [start_tag + s for s in shares],
-                    "INWONERS_START": start_tag + inwoners,
+                    "YEAR_START": plan.kwb_start,
+                    "COUNTS_START": [start_tag + c for c in plan.counts],
+                    "SHARES_START": [start_tag + s for s in plan.shares],
+                    "INWONERS_START": tagged(start_tag, inwoners, plan.inwoners),
                 }
             )
         layer = child("veerkracht:vulnerabilityindex", index, self.tr("Kwetsbaarheidsindex"))["OUTPUT"]
 
         maps = {
             "INPUT": layer,
-            "AFW": f"lbm{lbm_end}_afw",
-            "ONV_START": f"lbm{lbm_start}_onv",
-            "ONV_END": f"lbm{lbm_end}_onv",
-            "KWETSBAAR_END": f"kwetsbaar_{kwb_end}",
-            "INWONERS": end_tag + inwoners,
+            "AFW": f"lbm{plan.lbm_end}_afw",
+            "ONV_START": f"lbm{plan.lbm_start}_onv",
+            "ONV_END": f"lbm{plan.lbm_end}_onv",
+            "KWETSBAAR_END": f"kwetsbaar_{plan.kwb_end}",
+            "INWONERS": tagged(end_tag, inwoners, plan.inwoners),
             "MIN_INWONERS": min_inwoners,
             "OUTPUT": parameters[self.OUTPUT],
         }
-        if table_start:
-            maps["KWETSBAAR_START"] = f"kwetsbaar_{kwb_start}"
-        maps["CORPORATIE"] = end_tag + corporatie if corporatie else find_column(source_fields, CORPORATIE_LAYER_FIELDS)
-        if not maps["CORPORATIE"]:
+        if plan.table_start:
+            maps["KWETSBAAR_START"] = f"kwetsbaar_{plan.kwb_start}"
+        if plan.corporatie or plan.corporatie_layer:
+            maps["CORPORATIE"] = tagged(end_tag, plan.corporatie or plan.corporatie_layer, plan.corporatie)
+        else:
             feedback.pushWarning(self.tr("Geen kolom met % corporatiewoningen: kaart 6 wordt klasse 0."))
-            del maps["CORPORATIE"]
         result = child("veerkracht:computemaps", maps, self.tr("Negen kaarten berekenen"))
         if poor_joins:  # said again at the end, where the user looks: the maps are largely class 0
             feedback.pushWarning(
@@ -271,34 +342,28 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                     "Controleer buurtjaar, gemeente en codekolom van die bestanden."
                 ).format("; ".join(poor_joins))
             )
+        return self._finish(parameters, context, result, plan)
 
-        self._output = result["OUTPUT"]
-        self._reference = result["REFERENTIESET"]
-        self._active = self.parameterAsEnum(parameters, self.ACTIVE, context)
+    def _finish(self, parameters, context, result, plan):
+        from ..veerkracht_plugin.core.catalogue import MAP_IDS
+        from ..veerkracht_plugin.layer_queries import gemeente_names
+        from .map_results import post_processor, result_name
+
+        self._output, self._reference = result["OUTPUT"], result["REFERENTIESET"]
+        self._active = MAP_IDS[self.parameterAsEnum(parameters, self.ACTIVE, context)]
         if context.willLoadLayerOnCompletion(self._output):
-            self._styler = StylePostProcessor(self._active)
-            context.layerToLoadOnCompletionDetails(self._output).setPostProcessor(self._styler)
-        return {self.OUTPUT: self._output, self.REFERENCE: result["REFERENTIESET"]}
+            source = self.parameterAsSource(parameters, self.INPUT, context)
+            name = result_name(gemeente_names(source), plan.lbm_start, plan.lbm_end)
+            context.layerToLoadOnCompletionDetails(self._output).name = name
+            post_processor(context, self._output).styled = (self._active, name)
+        return {self.OUTPUT: self._output, self.REFERENCE: self._reference}
 
     def postProcessAlgorithm(self, context, feedback):  # noqa: N802 (QGIS API)
         """On the main thread: a GeoPackage output gets the nine styles stored inside, so it opens styled."""
-        from ..veerkracht_plugin.core.catalogue import MAP_IDS
-        from ..veerkracht_plugin.styling import apply_styles, store_styles_in_geopackage
+        from .map_results import store_in_geopackage
 
-        output = getattr(self, "_output", None)
-        if isinstance(output, str) and ".gpkg" in output.lower():
-            layer = QgsVectorLayer(_with_layer_name(output), "veerkrachtkaarten", "ogr")
-            if layer.isValid():
-                apply_styles(layer, None, MAP_IDS[self._active])
-                store_styles_in_geopackage(layer, MAP_IDS[self._active])
-                feedback.pushInfo(self.tr("Stijlen opgeslagen in {}.").format(output.split("|")[0]))
-                metadata = layer.metadata()
-                metadata.setTitle("Veerkrachtkaarten")
-                metadata.setAbstract(self._reference)
-                layer.setMetadata(metadata)
-                message, ok = layer.saveDefaultMetadata()
-                if not ok:
-                    feedback.pushWarning(self.tr("Metadata niet opgeslagen: {}").format(message))
+        if getattr(self, "_output", None):
+            store_in_geopackage(self._output, self._active, self._reference, feedback)
         return {}
 
     @staticmethod
@@ -306,28 +371,3 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         import processing
 
         return processing.run(algorithm, params, context=context, feedback=feedback, is_child_algorithm=True)
-
-
-def _with_layer_name(uri):
-    """GeoPackage uri with its layer name: saving metadata needs it."""
-    if "|layername=" in uri:
-        return uri
-    probe = QgsVectorLayer(uri, "probe", "ogr")
-    sublayers = probe.dataProvider().subLayers() if probe.isValid() else []
-    if not sublayers:
-        return uri
-    return f"{uri}|layername={sublayers[0].split(QgsDataProvider.SUBLAYER_SEPARATOR)[1]}"
-
-
-class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
-    """Applies the nine styles and map themes when the result is loaded into the project."""
-
-    def __init__(self, active_index):
-        super().__init__()
-        self.active_index = active_index
-
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
-        from ..veerkracht_plugin.core.catalogue import MAP_IDS
-        from ..veerkracht_plugin.styling import apply_styles
-
-        apply_styles(layer, context.project(), MAP_IDS[self.active_index])

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from qgis.core import (
+    QgsProcessingContext,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterFile,
@@ -140,6 +141,7 @@ class Staging:
 
     def __init__(self):
         self.moves = []  # (staged path, target path)
+        self.loads = {}  # staged path -> (project, layer name, output name): loaded only once in place
 
     def hidden(self, target):
         target = Path(target)
@@ -158,6 +160,9 @@ class Staging:
         if isinstance(value, QgsProcessingOutputLayerDefinition):
             staged = QgsProcessingOutputLayerDefinition(value)
             staged.sink = QgsProperty.fromValue(hidden)
+            if value.destinationProject is not None:  # QGIS would load the hidden file: we load the target
+                self.loads[hidden] = (value.destinationProject, value.destinationName, name)
+                staged.destinationProject = None
         else:
             staged = hidden
         return {**parameters, name: staged}
@@ -170,18 +175,25 @@ class Staging:
         return path
 
     def commit(self, results, context):
-        """Move every staged file into place; results and layers-to-load then name the targets."""
+        """Move every staged file into place; results name the targets, and the targets are what QGIS loads.
+
+        Loading is registered only now (addLayerToLoadOnCompletion): rewriting the context's list instead
+        would delete the post-processors other algorithms attached to it.
+        """
         for hidden, target in self.moves:
             for staged in sorted(hidden.parent.iterdir(), key=lambda p: p == hidden):  # the main file last
                 os.replace(staged, target.parent / staged.name)
-        if context is not None:
-            loads = context.layersToLoadOnCompletion()
-            context.setLayersToLoadOnCompletion({self.final(key): details for key, details in loads.items()})
-        results = {key: self.final(value) for key, value in results.items()}
+        final = {key: self.final(value) for key, value in results.items()}
+        for key, value in results.items():
+            load = self.loads.get(value.split("|")[0]) if isinstance(value, str) else None
+            if load is not None and context is not None:
+                project, name, output = load
+                details = QgsProcessingContext.LayerDetails(name or output, project, output)
+                context.addLayerToLoadOnCompletion(final[key], details)
         self.discard()
-        return results
+        return final
 
     def discard(self):
         for hidden, _ in self.moves:
             shutil.rmtree(hidden.parent, ignore_errors=True)
-        self.moves = []
+        self.moves, self.loads = [], {}

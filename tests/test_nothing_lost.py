@@ -146,8 +146,8 @@ def test_failed_run_keeps_the_earlier_output_and_leaves_nothing(baarn_copy, maps
     target = tmp_path / "kaarten.gpkg"
     shutil.copy(maps_gpkg, target)
     before = sha(target)
-    with pytest.raises(QgsProcessingException, match="jaar 2031 komt niet voor"):
-        run("makemaps", {**baarn_copy, "KWB_YEAR_END": 2031, "OUTPUT": str(target)})
+    with pytest.raises(QgsProcessingException, match="Stap 'Kerncijfers 2023 koppelen' mislukt.*bestaat_niet"):
+        run("makemaps", {**baarn_copy, "INWONERS_COLUMN": "bestaat_niet", "OUTPUT": str(target)})
     assert sha(target) == before
     assert leftovers(tmp_path) == []
 

@@ -38,6 +38,23 @@ def inwoners_field(layer):
     return next((n for n in names if n.lower().endswith(("_a_inw", "_aantal_inwoners"))), None)
 
 
+def gemeente_names(source):
+    """The gemeenten of a layer or feature source, by name where it has names, else by code (from the buurt code)."""
+    names = source.fields().names()
+    name_field = find_column(names, GEMEENTE_NAME_FIELDS)
+    code_field = find_column(names, GEMEENTE_CODE_FIELDS) or find_column(names, LAYER_KEY_CANDIDATES)
+    fields = [f for f in (name_field, code_field) if f]
+    if not fields:
+        return set()
+    request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, source.fields())
+    found = set()
+    for feature in source.getFeatures(request):
+        name = text_or_none(feature[name_field]) if name_field else None
+        code = normalise_code(feature[code_field]) if code_field else None
+        found.add(name or (gemeente_of(code) if code and not code.startswith("GM") else code))
+    return found - {None}
+
+
 @dataclass(frozen=True)
 class Gemeente:
     code: str

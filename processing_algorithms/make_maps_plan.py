@@ -1,0 +1,230 @@
+"""What 'Veerkrachtkaarten maken' will do, decided before anything runs: years and columns as the user gave
+them, or else found in the files themselves (resources/kolommen.json says which names are looked for), and
+each choice said in the log. Messages name the dialog's labels."""
+
+from dataclasses import dataclass, field
+
+from qgis.core import QgsProcessingException
+
+from ..veerkracht_plugin.core import VeerkrachtError
+from .table_input import read_table_value
+
+
+@dataclass
+class Plan:
+    lbm_start: int
+    lbm_end: int
+    kwb_end: int
+    kwb_start: int = None
+    table_start: object = None  # the start-year table (the end table when it is a long table)
+    counts: list = field(default_factory=list)
+    shares: list = field(default_factory=list)
+    inwoners: str = None  # a column of the kerncijfers table
+    inwoners_layer: str = None  # else a field of the buurt layer (PDOK)
+    corporatie: str = None
+    corporatie_layer: str = None
+    notes: list = field(default_factory=list)
+
+
+def make_plan(algorithm, parameters, context, feedback):
+    """A Plan, or QgsProcessingException naming the dialog's label and what is in the file."""
+    try:
+        return _plan(algorithm, parameters, context, feedback)
+    except VeerkrachtError as error:
+        raise QgsProcessingException(str(error)) from error
+
+
+def _label(algorithm, name):
+    return algorithm.parameterDefinition(name).description().split(" (")[0]
+
+
+def _given_int(algorithm, parameters, name, context):
+    if parameters.get(name) in (None, ""):
+        return None
+    return algorithm.parameterAsInt(parameters, name, context)
+
+
+def _names(algorithm, parameters, name, context):
+    return [n.strip() for n in algorithm.parameterAsString(parameters, name, context).split(",") if n.strip()]
+
+
+def _plan(alg, parameters, context, feedback):
+    from ..veerkracht_plugin.core.detect import (
+        choose_components,
+        column_names,
+        first_present,
+        latest_year_with,
+        pick_start,
+        year_in_name,
+    )
+
+    names, spans = column_names(), column_names()["jaren"]
+    layer_fields = alg.parameterAsSource(parameters, alg.INPUT, context).fields().names()
+    notes = []
+
+    lbm = _offer(alg, parameters, alg.LEEFBAAROMETER, context, feedback)
+    lbm_end = _given_int(alg, parameters, alg.LBM_YEAR_END, context)
+    lbm_end = _check_year(alg, lbm, alg.LBM_YEAR_END, lbm_end) or latest_year_with(
+        lbm, ["afw", "onv"], _label(alg, alg.LBM_YEAR_END)
+    )
+    lbm_start = _check_year(alg, lbm, alg.LBM_YEAR_START, _given_int(alg, parameters, alg.LBM_YEAR_START, context))
+    if lbm_start is None:
+        lbm_start = pick_start([y for y in lbm.years if lbm.has("onv", y)], lbm_end, spans["spanne_leefbaarometer"])
+        notes.append(f"Leefbaarometer: jaren {lbm_start}-{lbm_end} gekozen uit {', '.join(map(str, lbm.years))}")
+    if lbm_start is None:
+        raise VeerkrachtError(
+            f"'{_label(alg, alg.LBM_YEAR_START)}': '{lbm.name}' heeft geen jaar vóór {lbm_end} met onv."
+        )
+
+    if parameters.get(alg.KERNCIJFERS_END) in (None, ""):
+        return _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end, notes)
+
+    end = _offer(alg, parameters, alg.KERNCIJFERS_END, context, feedback)
+    counts, shares = _names(alg, parameters, alg.COUNTS, context), _names(alg, parameters, alg.SHARES, context)
+    chosen = counts + shares
+    if not chosen:
+        found = choose_components(end)  # present in the table; the years are checked below
+        chosen = found.counts + found.shares
+    kwb_end = _check_year(alg, end, alg.KWB_YEAR_END, _given_int(alg, parameters, alg.KWB_YEAR_END, context))
+    if kwb_end is None:
+        kwb_end = latest_year_with(end, chosen, _label(alg, alg.KWB_YEAR_END)) if end.years else None
+        kwb_end = kwb_end or year_in_name(end.name) or lbm_end
+        notes.append(
+            f"kerncijfers eindjaar {kwb_end} ({'laatste jaar met ' + ', '.join(chosen) if end.years else 'uit de bestandsnaam of het Leefbaarometer-eindjaar'})"
+        )
+
+    table_start, kwb_start = None, _given_int(alg, parameters, alg.KWB_YEAR_START, context)
+    if parameters.get(alg.KERNCIJFERS_START) not in (None, ""):
+        start = _offer(alg, parameters, alg.KERNCIJFERS_START, context, feedback)
+        table_start = parameters[alg.KERNCIJFERS_START]
+        kwb_start = _check_year(alg, start, alg.KWB_YEAR_START, kwb_start)
+        kwb_start = kwb_start or (start.years[-1] if len(start.years) == 1 else year_in_name(start.name))
+        if kwb_start is None:
+            raise VeerkrachtError(
+                f"Vul '{_label(alg, alg.KWB_YEAR_START)}' in: '{start.name}' noemt geen jaar "
+                f"(jaren in het bestand: {', '.join(map(str, start.years)) or 'geen jaarkolom'})."
+            )
+    elif end.years:
+        kwb_start = _check_year(alg, end, alg.KWB_YEAR_START, kwb_start)
+        if kwb_start is None:
+            usable = [y for y in end.years if all(end.has(c, y) for c in chosen)]
+            kwb_start = pick_start(usable, kwb_end, spans["spanne_kerncijfers"])
+            if kwb_start:
+                notes.append(
+                    f"kerncijfers beginjaar {kwb_start} (dichtst bij {kwb_end} - {spans['spanne_kerncijfers']})"
+                )
+        table_start = parameters[alg.KERNCIJFERS_END] if kwb_start else None
+    elif kwb_start:
+        raise VeerkrachtError(
+            f"'{_label(alg, alg.KWB_YEAR_START)}' is {kwb_start}, maar '{end.name}' heeft maar één jaar: geef ook "
+            f"'{_label(alg, alg.KERNCIJFERS_START)}'."
+        )
+    if not counts and not shares:
+        years = [y for y in (kwb_end, kwb_start) if y] if end.years else [None]
+        found = choose_components(end, years)
+        counts, shares = found.counts, found.shares
+        notes += found.notes
+        notes.append(f"componenten: {', '.join(counts + shares)}")
+
+    inwoners = alg.parameterAsString(parameters, alg.INWONERS_COLUMN, context) or first_present(
+        names["inwoners"], end.columns
+    )
+    inwoners_layer = None if inwoners else first_present(names["inwoners"], layer_fields)
+    if not inwoners and not inwoners_layer:
+        raise VeerkrachtError(
+            f"Geen kolom met inwoners in '{end.name}' of in de buurtlaag (gezocht: {', '.join(names['inwoners'])}). "
+            f"Vul '{_label(alg, alg.INWONERS_COLUMN)}' in."
+        )
+    corporatie = alg.parameterAsString(parameters, alg.CORPORATIE_COLUMN, context)
+    corporatie = corporatie or (first_present(names["corporatie"], end.filled.get(kwb_end if end.years else None, ())))
+    corporatie_layer = None if corporatie else first_present(names["corporatie"], layer_fields)
+    if inwoners_layer:
+        notes.append(f"inwoners uit de buurtlaag (veld {inwoners_layer})")
+    if corporatie_layer:
+        notes.append(f"corporatiebezit uit de buurtlaag (veld {corporatie_layer})")
+    return Plan(
+        lbm_start,
+        lbm_end,
+        kwb_end,
+        kwb_start,
+        table_start,
+        counts,
+        shares,
+        inwoners,
+        inwoners_layer,
+        corporatie or None,
+        corporatie_layer,
+        notes,
+    )
+
+
+def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end, notes):
+    """No kerncijfers table: the buurt layer carries them itself (PDOK publishes them inside it)."""
+    from ..veerkracht_plugin.core.detect import column_names, first_present
+
+    names = column_names()
+    source = alg.parameterAsSource(parameters, alg.INPUT, context)
+    filled = _filled_fields(source, names["gevuld"])
+    counts = _names(alg, parameters, alg.COUNTS, context)
+    shares = _names(alg, parameters, alg.SHARES, context)
+    if not counts and not shares:
+        for key, component in names["componenten"].items():
+            if key != "toelichting" and (column := first_present(component["kolommen"], filled)):
+                (counts if component["soort"] == "aantal" else shares).append(column)
+    inwoners = first_present(names["inwoners"], filled)
+    if not (counts or shares) or inwoners is None:
+        wanted = [c for comp in names["componenten"].values() if isinstance(comp, dict) for c in comp["kolommen"]]
+        present = [c for c in wanted + names["inwoners"] if first_present([c], layer_fields)]
+        raise VeerkrachtError(
+            f"Geen kerncijfers opgegeven, en de buurtlaag '{source.sourceName()}' heeft ze niet gevuld "
+            f"(aanwezig maar leeg of -99995, 'komt in een latere versie van deze editie': "
+            f"{', '.join(present) or 'geen'}). Kies '{_label(alg, alg.KERNCIJFERS_END)}', of een latere versie "
+            "van deze buurtkaart."
+        )
+    kwb_end = _given_int(alg, parameters, alg.KWB_YEAR_END, context) or lbm_end
+    notes.append(f"kerncijfers uit de buurtlaag zelf: {', '.join(counts + shares)}, inwoners {inwoners}")
+    return Plan(
+        lbm_start,
+        lbm_end,
+        kwb_end,
+        counts=counts,
+        shares=shares,
+        inwoners_layer=inwoners,
+        corporatie_layer=first_present(names["corporatie"], filled),
+        notes=notes,
+    )
+
+
+def _filled_fields(source, share):
+    """Numeric fields of ``source`` with a value (not NULL, not a CBS marker) in at least ``share`` of features."""
+    from qgis.core import QgsFeatureRequest
+
+    from ..veerkracht_plugin.compat import NO_GEOMETRY, as_python
+    from ..veerkracht_plugin.core.tables import MISSING_NUMBERS
+
+    fields = [f.name() for f in source.fields() if f.isNumeric()]
+    counts, total = dict.fromkeys(fields, 0), 0
+    request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, source.fields())
+    for feature in source.getFeatures(request):
+        total += 1
+        for name in fields:
+            value = as_python(feature[name])
+            counts[name] += value is not None and value not in MISSING_NUMBERS
+    return [name for name, n in counts.items() if total and n / total >= share]
+
+
+def _offer(alg, parameters, name, context, feedback):
+    """What the table of parameter ``name`` offers (years, filled columns)."""
+    from ..veerkracht_plugin.core.detect import table_offer
+
+    table_name, frame = read_table_value(alg, parameters, name, context, feedback)
+    return table_offer(frame, table_name)
+
+
+def _check_year(alg, offer, name, year):
+    """``year`` when the table has it (or has no year column); VeerkrachtError listing the years otherwise."""
+    if year is None or not offer.years or year in offer.years:
+        return year
+    raise VeerkrachtError(
+        f"'{_label(alg, name)}' is {year}, maar '{offer.name}' heeft de jaren {', '.join(map(str, offer.years))}."
+    )

@@ -1,0 +1,101 @@
+"""What happens to the maps once made: the nine styles stored in a GeoPackage output (so the file opens styled
+anywhere), and, when QGIS loads the result, the styles and map themes, a name after the gemeente(n) and years,
+and RD New for a project that had nothing in it yet. Main thread only."""
+
+from collections import deque
+
+from qgis.core import QgsDataProvider, QgsProcessingLayerPostProcessorInterface, QgsVectorLayer
+
+
+def store_in_geopackage(output, active_map_id, reference, feedback):
+    """Styles and the reference set inside a GeoPackage output; a warning when the metadata cannot be saved."""
+    from ..veerkracht_plugin.styling import apply_styles, store_styles_in_geopackage
+
+    if not (isinstance(output, str) and ".gpkg" in output.lower()):
+        return
+    layer = QgsVectorLayer(_with_layer_name(output), "veerkrachtkaarten", "ogr")
+    if not layer.isValid():
+        return
+    apply_styles(layer, None, active_map_id)
+    store_styles_in_geopackage(layer, active_map_id)
+    feedback.pushInfo(f"Stijlen opgeslagen in {output.split('|')[0]}.")
+    metadata = layer.metadata()
+    metadata.setTitle("Veerkrachtkaarten")
+    metadata.setAbstract(reference)
+    layer.setMetadata(metadata)
+    message, ok = layer.saveDefaultMetadata()
+    if not ok:
+        feedback.pushWarning(f"Metadata niet opgeslagen: {message}")
+
+
+def _with_layer_name(uri):
+    """GeoPackage uri with its layer name: saving metadata needs it."""
+    if "|layername=" in uri:
+        return uri
+    probe = QgsVectorLayer(uri, "probe", "ogr")
+    sublayers = probe.dataProvider().subLayers() if probe.isValid() else []
+    if not sublayers:
+        return uri
+    return f"{uri}|layername={sublayers[0].split(QgsDataProvider.SUBLAYER_SEPARATOR)[1]}"
+
+
+def result_name(gemeenten, start, end):
+    """'Veerkrachtkaarten Baarn 2018-2024'; more than three gemeenten are counted, not listed."""
+    gemeenten = sorted(gemeenten)
+    if len(gemeenten) > 3:
+        shown = f"{', '.join(gemeenten[:2])} en {len(gemeenten) - 2} andere gemeenten"
+    else:
+        shown = " en ".join([", ".join(gemeenten[:-1]), gemeenten[-1]] if len(gemeenten) > 1 else gemeenten)
+    return f"Veerkrachtkaarten {shown} {start}-{end}".replace("  ", " ")
+
+
+def post_processor(context, output):
+    """The one ResultPostProcessor of ``output``: made and set once, then only filled in.
+
+    Never replaced: setPostProcessor deletes the one it replaces, and when Python still holds that one (the
+    child computemaps made it) QGIS crashes loading the result (seen in the 3.22 desktop)."""
+    details = context.layerToLoadOnCompletionDetails(output)
+    existing = details.postProcessor()
+    if isinstance(existing, ResultPostProcessor):
+        return existing
+    processor = ResultPostProcessor()
+    details.setPostProcessor(processor)
+    return processor
+
+
+class ResultPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """When a result is loaded: the reference set in its metadata (``metadata``); the nine styles and map
+    themes, its name and RD New in an empty project (``styled``).
+
+    QGIS does not own post-processors and the algorithm copy that made one may be gone when QGIS loads the
+    layer (scripts, models): the last few stay referenced here.
+    """
+
+    alive = deque(maxlen=32)
+
+    def __init__(self):
+        super().__init__()
+        self.metadata = None  # (summary, details)
+        self.styled = None  # (active map id, layer name)
+        ResultPostProcessor.alive.append(self)
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
+        if self.metadata:
+            summary, details = self.metadata
+            metadata = layer.metadata()
+            metadata.setTitle("Veerkrachtkaarten")
+            metadata.setAbstract(summary + "\n\n" + "\n".join(details))
+            metadata.setKeywords({"veerkracht": ["veerkrachtkaarten", "Leefbaarometer 3.0", "CBS"]})
+            layer.setMetadata(metadata)
+        if self.styled:
+            self._style(layer, context.project(), *self.styled)
+
+    @staticmethod
+    def _style(layer, project, active_map_id, name):
+        from ..veerkracht_plugin.compat import rd_new
+        from ..veerkracht_plugin.styling import apply_styles
+
+        layer.setName(name)
+        if project is not None and all(other.id() == layer.id() for other in project.mapLayers().values()):
+            project.setCrs(rd_new())  # a new project: Dutch maps in the Dutch CRS, not stretched
+        apply_styles(layer, project, active_map_id)

@@ -1,0 +1,123 @@
+"""What a table offers, found in the table itself: its years, its columns with data per year, and from those the
+years and columns the one-step dialog uses when the user leaves them empty. The names looked for are data
+(resources/kolommen.json). Works on the text frames ``tables.read_table`` gives; no Qt."""
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from ..paths import RESOURCES_DIR
+from . import VeerkrachtError
+from .join import INDICATOR_COLUMNS, VALUE_COLUMNS, YEAR_CANDIDATES, find_column
+from .tables import MISSING_MARKERS
+
+COLUMNS_PATH = RESOURCES_DIR / "kolommen.json"
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+@lru_cache(maxsize=2)
+def column_names(path=COLUMNS_PATH):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def year_in_name(name):
+    """The year in a file name such as kwb-2023-GM0344.xlsx, or None (also when it holds two years)."""
+    years = set(_YEAR_IN_NAME.findall(str(name)))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+@dataclass
+class TableOffer:
+    """Per year (None: a table without a year column) the columns that hold data in most rows."""
+
+    name: str
+    filled: dict = field(default_factory=dict)
+    year_column: str = None
+
+    @property
+    def years(self):
+        return sorted(y for y in self.filled if y is not None)
+
+    @property
+    def columns(self):
+        return sorted({c for columns in self.filled.values() for c in columns})
+
+    def has(self, column, year):
+        columns = self.filled.get(year if self.year_column else None, set())
+        return column in columns
+
+
+def table_offer(frame, name, share=None):
+    """What ``frame`` offers: for a long table (indicator/value) the indicators, else the columns."""
+    share = column_names()["gevuld"] if share is None else share
+    year_column = find_column(frame.columns, YEAR_CANDIDATES)
+    years = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    if year_column is not None:
+        years = pd.to_numeric(frame[year_column].astype(str).str.strip().str[:4], errors="coerce")
+    present = frame.apply(lambda column: ~column.astype(str).str.strip().isin(MISSING_MARKERS))
+    indicator, value = find_column(frame.columns, INDICATOR_COLUMNS), find_column(frame.columns, VALUE_COLUMNS)
+    filled = {}
+    for year, rows in frame.groupby(years, dropna=False) if year_column else [(None, frame)]:
+        key = None if year is None or pd.isna(year) else int(year)
+        if indicator is not None and value is not None:
+            shares = present.loc[rows.index, value].groupby(rows[indicator].astype(str).str.strip()).mean()
+        else:
+            shares = present.loc[rows.index].mean()
+        filled[key] = {str(c) for c, s in shares.items() if s >= share}
+    return TableOffer(name, filled, year_column)
+
+
+def first_present(candidates, columns):
+    """The first candidate among ``columns`` (compared without case), as the column is spelled; or None."""
+    return find_column(columns, candidates)
+
+
+def pick_start(years, end, span):
+    """The year of ``years`` before ``end`` closest to ``end - span`` (ties: the earlier one); None if none."""
+    before = [y for y in years if y < end]
+    return min(before, key=lambda y: (abs(end - span - y), y)) if before else None
+
+
+@dataclass
+class Components:
+    counts: list
+    shares: list
+    notes: list
+
+
+def choose_components(offer, years=None):
+    """Per component of resources/kolommen.json the first column present; kept when filled in every year of
+    ``years`` (None: present in any year is enough)."""
+    counts, shares, notes = [], [], []
+    for name, component in column_names()["componenten"].items():
+        if name == "toelichting":
+            continue
+        column = first_present(component["kolommen"], offer.columns)
+        if column is None:
+            notes.append(f"component {name}: geen van {', '.join(component['kolommen'])} in '{offer.name}'")
+            continue
+        empty = [str(y) for y in years or [] if not offer.has(column, y)]
+        if empty:
+            notes.append(f"component {name}: kolom '{column}' is leeg in {', '.join(empty)}, niet gebruikt")
+            continue
+        (counts if component["soort"] == "aantal" else shares).append(column)
+    if not counts and not shares:
+        raise VeerkrachtError(
+            f"Geen component voor de kwetsbaarheidsindex gevonden in '{offer.name}' ({'; '.join(notes)}). "
+            "Vul 'Componenten: aantallen' of 'Componenten: aandelen' in."
+        )
+    return Components(counts, shares, notes)
+
+
+def latest_year_with(offer, columns, label):
+    """The last year in which every column of ``columns`` holds data; VeerkrachtError naming the years."""
+    years = [y for y in offer.years if all(offer.has(c, y) for c in columns)]
+    if not years:
+        raise VeerkrachtError(
+            f"'{label}': geen jaar in '{offer.name}' waarin {', '.join(columns)} gevuld zijn. "
+            f"Jaren in het bestand: {', '.join(map(str, offer.years)) or 'geen'}."
+        )
+    return years[-1]
