@@ -35,6 +35,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     KWB_YEAR_END = "KWB_YEAR_END"
     KERNCIJFERS_START = "KERNCIJFERS_START"
     KWB_YEAR_START = "KWB_YEAR_START"
+    BUURTEN_START = "BUURTEN_START"
     COUNTS = "COUNTS"
     SHARES = "SHARES"
     INWONERS_COLUMN = "INWONERS_COLUMN"
@@ -108,6 +109,18 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             year_parameter(self.KWB_YEAR_START, "Kerncijfers beginjaar (leeg: uit het bestand)", optional=True),
             "Leeg: bij een lange tabel het jaar dat het dichtst bij eindjaar min vier ligt; zonder beginjaar blijven "
             "de ontwikkeling van kwetsbare bewoners en beide signaleringskaarten klasse 0.",
+        )
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.BUURTEN_START,
+                "Buurtlaag beginjaar met kerncijfers (PDOK; leeg: geen)",
+                [POLYGON_SOURCE],
+                optional=True,
+            ),
+            "De CBS/PDOK-buurtkaart van het beginjaar, met de kerncijfers die PDOK erin publiceert. Heeft die laag "
+            "een andere buurtindeling (minder dan 90% van de buurtcodes komt overeen), dan worden de cijfers naar "
+            "de buurten van de buurtlaag omgerekend ('Naar een andere buurtindeling omrekenen'); het logboek en de "
+            "referentieset zeggen dat.",
         )
         add(
             QgsProcessingParameterField(
@@ -188,6 +201,10 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             if parameters.get(start) not in (None, "") and parameters.get(end) not in (None, ""):
                 if self.parameterAsInt(parameters, start, context) >= self.parameterAsInt(parameters, end, context):
                     return False, self.tr("'{}' moet vóór '{}' liggen.").format(self._label(start), self._label(end))
+        if parameters.get(self.KERNCIJFERS_START) not in (None, "") and parameters.get(self.BUURTEN_START):
+            return False, self.tr("Kies óf '{}' óf '{}', niet allebei.").format(
+                self._label(self.KERNCIJFERS_START), self._label(self.BUURTEN_START)
+            )
         if parameters.get(self.KERNCIJFERS_START) not in (None, "") and not parameters.get(self.KERNCIJFERS_END):
             return False, self.tr("Vul ook '{}' in.").format(self._label(self.KERNCIJFERS_END))
         return super().checkParameterValues(parameters, context)
@@ -198,6 +215,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     def process(self, parameters, context, feedback):
         from .make_maps_plan import make_plan
 
+        self._context = context
         feedback.setProgressText(self.tr("Jaren en kolommen bepalen"))
         plan = make_plan(self, parameters, context, feedback)
         for note in plan.notes:
@@ -205,7 +223,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         min_inwoners = self.parameterAsInt(parameters, self.MIN_INWONERS, context)
         zeros_as_missing = self.parameterAsBoolean(parameters, self.ZEROS_AS_MISSING, context)
         has_table = parameters.get(self.KERNCIJFERS_END) not in (None, "")
-        steps = 4 + has_table + bool(plan.table_start)
+        steps = 4 + has_table + bool(plan.table_start) + 3 * bool(plan.start_layer)
         multi = QgsProcessingMultiStepFeedback(steps + 1, feedback)
         progress = {"step": 0}
         poor_joins = []
@@ -294,6 +312,17 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                 self.tr("Kerncijfers {} koppelen").format(plan.kwb_start),
                 kwb_code,
             )
+        if plan.start_layer:
+            table, code = self._start_table(plan, buurten, child)
+            layer = join(
+                layer,
+                table,
+                None,
+                start_tag,
+                plan.start_columns + [plan.start_inwoners],
+                self.tr("Kerncijfers {} koppelen").format(plan.kwb_start),
+                code,
+            )
 
         def tagged(tag, column, table_column):
             return (tag + column) if table_column else column
@@ -316,6 +345,16 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                     "INWONERS_START": tagged(start_tag, inwoners, plan.inwoners),
                 }
             )
+        if plan.start_layer:
+            n = len(plan.counts)
+            index.update(
+                {
+                    "YEAR_START": plan.kwb_start,
+                    "COUNTS_START": [start_tag + c for c in plan.start_columns[:n]],
+                    "SHARES_START": [start_tag + s for s in plan.start_columns[n:]],
+                    "INWONERS_START": start_tag + plan.start_inwoners,
+                }
+            )
         layer = child("veerkracht:vulnerabilityindex", index, self.tr("Kwetsbaarheidsindex"))["OUTPUT"]
 
         maps = {
@@ -328,7 +367,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             "MIN_INWONERS": min_inwoners,
             "OUTPUT": parameters[self.OUTPUT],
         }
-        if plan.table_start:
+        if plan.table_start or plan.start_layer:
             maps["KWETSBAAR_START"] = f"kwetsbaar_{plan.kwb_start}"
         if plan.corporatie or plan.corporatie_layer:
             maps["CORPORATIE"] = tagged(end_tag, plan.corporatie or plan.corporatie_layer, plan.corporatie)
@@ -344,18 +383,70 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             )
         return self._finish(parameters, context, result, plan)
 
+    def _start_table(self, plan, buurten, child):
+        """(table, code field) with the start year's figures on the buurt layer's buurten: the start layer
+        itself when the codes match, else its figures carried over by overlap ('herindelen')."""
+        from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+        from .start_layer import MATCH_SHARE
+
+        start = child(
+            "native:reprojectlayer",
+            {"INPUT": plan.start_layer, "TARGET_CRS": RD_NEW_AUTHID, "OUTPUT": "TEMPORARY_OUTPUT"},
+            self.tr("Buurtlaag beginjaar naar RD New"),
+        )["OUTPUT"]
+        if plan.start_match >= MATCH_SHARE:
+            return start, ""
+        code = find_column(self._fields_of(buurten), LAYER_KEY_CANDIDATES)
+        codes_only = child(
+            "native:retainfields",
+            {"INPUT": buurten, "FIELDS": [code], "OUTPUT": "TEMPORARY_OUTPUT"},
+            self.tr("Buurtcodes van de buurtlaag"),
+        )["OUTPUT"]
+        carried = child(
+            "veerkracht:herindelen",
+            {
+                "INPUT": start,
+                "TARGET": codes_only,
+                "FIELDS": plan.start_columns + [plan.start_inwoners],
+                "SHARES": plan.start_shares,
+                "OUTPUT": "TEMPORARY_OUTPUT",
+            },
+            self.tr("Kerncijfers {} omrekenen naar de buurten").format(plan.kwb_start),
+        )["OUTPUT"]
+        self._reallocated = True
+        return carried, code
+
+    def _fields_of(self, layer):
+        from qgis.core import QgsProcessingUtils
+
+        found = QgsProcessingUtils.mapLayerFromString(layer, self._context) if isinstance(layer, str) else layer
+        return found.fields().names()
+
     def _finish(self, parameters, context, result, plan):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
         from ..veerkracht_plugin.layer_queries import gemeente_names
         from .map_results import post_processor, result_name
 
         self._output, self._reference = result["OUTPUT"], result["REFERENTIESET"]
+        if plan.start_layer:
+            how = (
+                "omgerekend naar de buurten van de buurtlaag (herindelen, zie het veld dekking in het logboek)"
+                if getattr(self, "_reallocated", False)
+                else "op buurtcode gekoppeld"
+            )
+            self._reference += (
+                f" Kerncijfers {plan.kwb_start} (ontwikkeling kwetsbare bewoners, signalering absoluut en relatief) "
+                f"uit een buurtlaag van dat jaar: {plan.start_match:.0%} van de buurtcodes kwam overeen, {how}."
+            )
         self._active = MAP_IDS[self.parameterAsEnum(parameters, self.ACTIVE, context)]
         if context.willLoadLayerOnCompletion(self._output):
             source = self.parameterAsSource(parameters, self.INPUT, context)
             name = result_name(gemeente_names(source), plan.lbm_start, plan.lbm_end)
             context.layerToLoadOnCompletionDetails(self._output).name = name
-            post_processor(context, self._output).styled = (self._active, name)
+            processor = post_processor(context, self._output)
+            processor.styled = (self._active, name)
+            if processor.metadata:  # the reference set as makemaps knows it, with the start-year layer
+                processor.metadata = (self._reference, processor.metadata[1])
         return {self.OUTPUT: self._output, self.REFERENCE: self._reference}
 
     def postProcessAlgorithm(self, context, feedback):  # noqa: N802 (QGIS API)

@@ -24,12 +24,22 @@ class Plan:
     corporatie: str = None
     corporatie_layer: str = None
     notes: list = field(default_factory=list)
+    start_layer: object = None  # a start-year buurt layer with its own kerncijfers (PDOK), see start_layer.py
+    start_columns: list = field(default_factory=list)  # its fields, in the order of counts + shares
+    start_inwoners: str = None
+    start_shares: str = ""  # herindelen's SHARES text (share:denominator)
+    start_match: float = 1.0  # share of the buurt layer's codes found in the start layer
 
 
 def make_plan(algorithm, parameters, context, feedback):
     """A Plan, or QgsProcessingException naming the dialog's label and what is in the file."""
+    from .start_layer import add_start_layer
+
     try:
-        return _plan(algorithm, parameters, context, feedback)
+        plan = _plan(algorithm, parameters, context, feedback)
+        if parameters.get(algorithm.BUURTEN_START) not in (None, ""):
+            add_start_layer(algorithm, parameters, context, plan)
+        return plan
     except VeerkrachtError as error:
         raise QgsProcessingException(str(error)) from error
 
@@ -104,6 +114,8 @@ def _plan(alg, parameters, context, feedback):
                 f"Vul '{_label(alg, alg.KWB_YEAR_START)}' in: '{start.name}' noemt geen jaar "
                 f"(jaren in het bestand: {', '.join(map(str, start.years)) or 'geen jaarkolom'})."
             )
+    elif parameters.get(alg.BUURTEN_START) not in (None, ""):
+        pass  # the start year comes from its own buurt layer (start_layer.py)
     elif end.years:
         kwb_start = _check_year(alg, end, alg.KWB_YEAR_START, kwb_start)
         if kwb_start is None:

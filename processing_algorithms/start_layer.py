@@ -1,0 +1,94 @@
+"""The start year from a buurt layer of its own year, with the kerncijfers PDOK publishes inside it: its fields
+are matched to the end year's components by what they measure (resources/kolommen.json), and its buurt codes
+are compared with the buurt layer's: under MATCH_SHARE the figures are carried onto the buurt layer with
+'herindelen' instead of joined by code."""
+
+from ..veerkracht_plugin.core import VeerkrachtError
+
+MATCH_SHARE = 0.9
+
+
+def add_start_layer(alg, parameters, context, plan):
+    """Fill in the Plan's start-layer part; VeerkrachtError naming the labels when it cannot be used."""
+    from ..veerkracht_plugin.core.detect import column_names, first_present, year_in_name
+    from .make_maps_plan import _filled_fields, _label
+
+    if plan.table_start:
+        raise VeerkrachtError(
+            f"Kies óf '{_label(alg, alg.BUURTEN_START)}' óf kerncijfers van een beginjaar, niet allebei."
+        )
+    start = alg.parameterAsSource(parameters, alg.BUURTEN_START, context)
+    names = column_names()
+    filled = _filled_fields(start, names["gevuld"])
+    columns, notes = [], []
+    for column in plan.counts + plan.shares:
+        found = _same_measure(column, filled, names["componenten"])
+        if found is None:
+            raise VeerkrachtError(
+                f"'{_label(alg, alg.BUURTEN_START)}' ({start.sourceName()}) heeft geen gevuld veld voor component "
+                f"'{column}' (of het is -99995: 'komt in een latere versie'). Gevulde velden: "
+                f"{', '.join(filled[:15]) or 'geen'}."
+            )
+        columns.append(found)
+    inwoners = first_present(names["inwoners"], filled)
+    if inwoners is None:
+        raise VeerkrachtError(f"'{_label(alg, alg.BUURTEN_START)}' heeft geen gevuld veld met inwoners.")
+    year = plan.kwb_start or year_in_name(start.sourceName()) or year_in_name(str(parameters[alg.BUURTEN_START]))
+    if year is None:
+        raise VeerkrachtError(
+            f"Vul '{_label(alg, alg.KWB_YEAR_START)}' in: de naam van '{start.sourceName()}' noemt geen jaar."
+        )
+    shares = []
+    for column in columns[len(plan.counts) :]:
+        denominator = _denominator(column, filled, names["componenten"])
+        shares.append(f"{column}:{denominator}" if denominator else column)
+    plan.start_layer, plan.start_columns, plan.start_inwoners = parameters[alg.BUURTEN_START], columns, inwoners
+    plan.start_shares, plan.kwb_start = ",".join(shares), year
+    plan.start_match = _code_match(alg.parameterAsSource(parameters, alg.INPUT, context), start)
+    how = "op buurtcode gekoppeld" if plan.start_match >= MATCH_SHARE else "omgerekend naar de buurten (herindelen)"
+    plan.notes.append(
+        f"kerncijfers {year} uit '{start.sourceName()}' ({', '.join(columns)}, inwoners {inwoners}); "
+        f"{plan.start_match:.0%} van de buurtcodes komt overeen: {how}"
+    )
+    plan.notes += notes
+
+
+def _same_measure(column, fields, components):
+    """``column`` itself, or the field of ``fields`` that measures the same component."""
+    from ..veerkracht_plugin.core.detect import first_present
+
+    if first_present([column], fields):
+        return first_present([column], fields)
+    for component in components.values():
+        if isinstance(component, dict) and first_present([column], component["kolommen"]):
+            return first_present(component["kolommen"], fields)
+    return None
+
+
+def _denominator(column, fields, components):
+    from ..veerkracht_plugin.core.detect import first_present
+
+    for component in components.values():
+        if isinstance(component, dict) and first_present([column], component["kolommen"]):
+            return first_present(component.get("noemer", []), fields)
+    return None
+
+
+def _code_match(buurten, start):
+    """Share of the buurt layer's codes that the start layer has too."""
+    ours, theirs = _buurt_codes(buurten), _buurt_codes(start)
+    return len(ours & theirs) / len(ours) if ours else 0.0
+
+
+def _buurt_codes(source):
+    from qgis.core import QgsFeatureRequest
+
+    from ..veerkracht_plugin.compat import NO_GEOMETRY
+    from ..veerkracht_plugin.core.codes import normalise_code
+    from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+
+    field = find_column(source.fields().names(), LAYER_KEY_CANDIDATES)
+    if field is None:
+        return set()
+    request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes([field], source.fields())
+    return {normalise_code(f[field]) for f in source.getFeatures(request)} - {None}
