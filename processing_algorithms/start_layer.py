@@ -92,3 +92,46 @@ def _buurt_codes(source):
         return set()
     request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes([field], source.fields())
     return {normalise_code(f[field]) for f in source.getFeatures(request)} - {None}
+
+
+def start_frame(alg, start_value, buurten_value, codes, columns, shares, context, feedback):
+    """A DataFrame (one row per code of ``codes``, in that order) of ``columns`` from a start-year layer: joined
+    by code when MATCH_SHARE of the codes match, else carried over with herindelen; and a Dutch note saying which.
+    """
+    import pandas as pd
+    import processing
+
+    from ..veerkracht_plugin.core.codes import normalise_code
+    from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+    from .layer_io import read_features
+
+    start_source = _source(start_value, context)
+    buurten_source = _source(buurten_value, context)
+    match = _code_match(buurten_source, start_source)
+    if match >= MATCH_SHARE:
+        table, note = start_value, f"{match:.0%} van de buurtcodes komt overeen: op buurtcode gekoppeld"
+    else:
+        code = find_column(buurten_source.fields().names(), LAYER_KEY_CANDIDATES)
+        run = dict(context=context, feedback=feedback, is_child_algorithm=True)
+        codes_only = processing.run(
+            "native:retainfields", {"INPUT": buurten_value, "FIELDS": [code], "OUTPUT": "TEMPORARY_OUTPUT"}, **run
+        )["OUTPUT"]
+        params = {"INPUT": start_value, "TARGET": codes_only, "FIELDS": columns, "SHARES": shares}
+        table = processing.run("veerkracht:herindelen", {**params, "OUTPUT": "TEMPORARY_OUTPUT"}, **run)["OUTPUT"]
+        note = f"{match:.0%} van de buurtcodes komt overeen: omgerekend naar de buurten (herindelen)"
+    source = _source(table, context)
+    key = find_column(source.fields().names(), LAYER_KEY_CANDIDATES)
+    _, _, frame = read_features(source, {"code": key, **{c: c for c in columns}}, feedback)
+    frame["code"] = frame["code"].map(normalise_code)
+    frame = frame.drop_duplicates("code").set_index("code")
+    return frame.reindex(pd.Index(codes)).reset_index(drop=True), note
+
+
+def _source(value, context):
+    """A processing feature source for a layer, layer id or path."""
+    from qgis.core import QgsProcessingFeatureSource, QgsProcessingUtils
+
+    layer = value if hasattr(value, "getFeatures") else QgsProcessingUtils.mapLayerFromString(str(value), context)
+    if layer is None:
+        raise VeerkrachtError(f"Laag '{value}' kan niet worden geopend.")
+    return QgsProcessingFeatureSource(layer, context, False)

@@ -92,3 +92,58 @@ def test_start_layer_without_filled_kerncijfers_is_refused(shared_data):
 
     with pytest.raises(QgsProcessingException, match=r"heeft geen gevuld veld voor component 'bijstandsontvangers'"):
         run("makemaps", {**job, "BUURTEN_START": job["INPUT"], "KWB_YEAR_START": 2019, "OUTPUT": "TEMPORARY_OUTPUT"})
+
+
+@pytest.mark.parametrize("renumber", [False, True])
+def test_vulnerabilityindex_takes_the_start_year_from_its_own_layer(shared_data, tmp_path, renumber):
+    """vulnerabilityindex with START_LAYER: the same index as from the long table when the codes match, close
+    to it when the figures had to be carried over."""
+    from test_compute_maps import joined
+
+    job = baarn_job(shared_data)
+    start = start_layer(shared_data, tmp_path, renumber=renumber)
+    fields = "aantal_inwoners,bijstandsontvangers,huishoudens_laag_inkomen"
+    end = joined(job["INPUT"], [(job["KERNCIJFERS_END"], 2023, "k23_", fields)])
+    common = {
+        "INPUT": end,
+        "YEAR_START": 2019,
+        "YEAR_END": 2023,
+        "COUNTS_END": ["k23_bijstandsontvangers"],
+        "SHARES_END": ["k23_huishoudens_laag_inkomen"],
+        "INWONERS_END": "k23_aantal_inwoners",
+        "OUTPUT": "TEMPORARY_OUTPUT",
+    }
+    feedback = RecordingFeedback()
+    own = run(
+        "vulnerabilityindex",
+        {
+            **common,
+            "START_LAYER": str(start),
+            "COUNTS_START": ["aantal_personen_met_een_alg_bijstandsuitkering_tot"],
+            "SHARES_START": ["percentage_huishoudens_met_laag_inkomen"],
+            "INWONERS_START": "aantal_inwoners",
+        },
+        feedback,
+    )["OUTPUT"]
+    both = joined(end, [(job["KERNCIJFERS_END"], 2019, "k19_", fields)])
+    table = run(
+        "vulnerabilityindex",
+        {
+            **common,
+            "INPUT": both,
+            "COUNTS_START": ["k19_bijstandsontvangers"],
+            "SHARES_START": ["k19_huishoudens_laag_inkomen"],
+            "INWONERS_START": "k19_aantal_inwoners",
+        },
+    )["OUTPUT"]
+    ours = {f["buurtcode"]: f["kwetsbaar_2019"] for f in own.getFeatures()}
+    theirs = {f["buurtcode"]: f["kwetsbaar_2019"] for f in table.getFeatures()}
+    how = "omgerekend naar de buurten" if renumber else "op buurtcode gekoppeld"
+    assert any(how in i for i in feedback.infos)
+    present = [c for c in theirs if theirs[c] is not None and str(theirs[c]) != "NULL"]
+    assert len(present) >= 15
+    for code in present:
+        if renumber:
+            assert ours[code] == pytest.approx(theirs[code], abs=0.35), code
+        else:
+            assert ours[code] == pytest.approx(theirs[code], abs=1e-9), code
