@@ -24,6 +24,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from .core.catalogue import MAP_IDS, map_entry
+from .dock_state import DockMemory, keeping_clean
 from .layer_queries import (
     GemeenteIndex,
     class_expression,
@@ -36,12 +37,11 @@ from .layer_queries import (
 )
 from .styling import apply_styles, style_name
 
-SCOPE = "veerkracht"
 ATLAS_ALGORITHM = "veerkracht:wijkatlas"
 USER_ROLE = Qt.ItemDataRole.UserRole
 
 
-class VeerkrachtDock(QgsDockWidget):
+class VeerkrachtDock(DockMemory, QgsDockWidget):
     def __init__(self, iface, parent=None):
         super().__init__("Veerkracht", parent)
         self.setObjectName("VeerkrachtDock")  # QGIS restores the dock's place by this name
@@ -50,12 +50,14 @@ class VeerkrachtDock(QgsDockWidget):
         self.layer = None
         self.index = None
         self._pool = None  # keeps the OGR connection pool of the chosen layer's file (see hold_connection_pool)
-        self._restoring = False
+        self._styles = None  # the chosen layer's style manager, followed when something else changes its style
+        self._styling = False  # the dock itself is changing the layer's style
         self._build()
         self.project.layersAdded.connect(self.refresh_layers)
         self.project.layersRemoved.connect(self.refresh_layers)
         self.project.readProject.connect(self.restore)
-        self.refresh_layers()
+        self.project.writeProject.connect(self._write)
+        self.restore()  # a project read before the dock was made (QGIS started with a project) shows its choice
 
     # ---- widgets ----
 
@@ -102,6 +104,8 @@ class VeerkrachtDock(QgsDockWidget):
         self.summary.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.summary.setToolTip("Klik op een klasse om die buurten te selecteren")
         self.summary.verticalHeader().setVisible(False)
+        self.summary.setWordWrap(True)  # long labels ("... (voorlopige grenzen)") wrap instead of "zeer ..."
+        self.summary.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.summary.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
@@ -154,12 +158,9 @@ class VeerkrachtDock(QgsDockWidget):
             self.layer_combo.setCurrentIndex(ids.index(current))
         elif layers:
             self.layer_combo.setCurrentIndex(len(layers) - 1)  # the latest layer
-            restoring, self._restoring = self._restoring, True  # not a user's choice: keep the stored one
-            try:
-                self._layer_chosen()
-            finally:
-                self._restoring = restoring
+            self._layer_chosen()
         else:
+            self._follow_styles(None)
             self.layer, self.index, self._pool = None, None, None
             self.gemeente_list.clear()
             self.summary.setRowCount(0)
@@ -168,6 +169,7 @@ class VeerkrachtDock(QgsDockWidget):
     def _layer_chosen(self, *_args):
         layer_id = self.layer_combo.currentData()
         self.layer = self.project.mapLayer(layer_id) if layer_id else None
+        self._follow_styles(self.layer)
         self._pool = hold_connection_pool(self.layer)  # before the first filter change on this layer
         self.gemeente_list.blockSignals(True)
         self.gemeente_list.clear()
@@ -175,7 +177,12 @@ class VeerkrachtDock(QgsDockWidget):
             self.gemeente_list.blockSignals(False)
             return
         if style_name(MAP_IDS[0]) not in self.layer.styleManager().styles():
-            apply_styles(self.layer, self.project, self.current_map())
+            self._styling = True
+            try:
+                apply_styles(self.layer, self.project, self.current_map())
+            finally:
+                self._styling = False
+        self._show_map_of_style(self.layer.styleManager().currentStyle())  # the layer's map, as its legend shows
         self.index = GemeenteIndex(self.layer)
         own = has_own_stock(self.layer)
         self.own_only.setEnabled(own)
@@ -188,7 +195,6 @@ class VeerkrachtDock(QgsDockWidget):
             self.gemeente_list.addItem(item)
         self.gemeente_list.blockSignals(False)
         self._map_chosen()
-        self._save()
 
     def _filter_list(self, text):
         text = text.strip().lower()
@@ -208,6 +214,9 @@ class VeerkrachtDock(QgsDockWidget):
             if item.data(USER_ROLE).code in codes:
                 item.setSelected(True)
         self.gemeente_list.blockSignals(False)
+        selected = self.gemeente_list.selectedItems()
+        if selected:
+            self.gemeente_list.scrollToItem(selected[0])
         self._gemeenten_chosen()
 
     def _gemeenten_chosen(self):
@@ -217,14 +226,15 @@ class VeerkrachtDock(QgsDockWidget):
             self.index.filter_expression(self.chosen_gemeenten()),
             own_stock_expression() if self.own_only.isChecked() else "",
         )
-        if not self.layer.setSubsetString(expression):
+        with keeping_clean(self.project):  # browsing, not editing: the filter is the dock's view
+            applied = self.layer.setSubsetString(expression)
+        if not applied:
             self.iface.messageBar().pushWarning(
                 "Veerkracht", f"Filter werkt niet op laag {self.layer.name()}: {expression}"
             )
             return
         self.zoom_to_layer()
         self._update_summary()
-        self._save()
 
     def current_map(self):
         return self.map_combo.currentData()
@@ -233,10 +243,13 @@ class VeerkrachtDock(QgsDockWidget):
         map_id = self.current_map()
         self.explanation.setText(map_entry(map_id)["uitleg"])
         if self.layer is not None:
-            self.layer.styleManager().setCurrentStyle(style_name(map_id))
+            self._styling = True
+            try:
+                self.layer.styleManager().setCurrentStyle(style_name(map_id))
+            finally:
+                self._styling = False
             self.layer.triggerRepaint()
             self._update_summary()
-            self._save()
 
     # ---- reading ----
 
@@ -291,34 +304,6 @@ class VeerkrachtDock(QgsDockWidget):
         canvas.setExtent(extent)
         canvas.refresh()
 
-    # ---- project ----
-
-    def _save(self):
-        if self._restoring or self.layer is None:
-            return
-        self.project.writeEntry(SCOPE, "layer", self.layer.id())
-        self.project.writeEntry(SCOPE, "gemeenten", [g.code for g in self.chosen_gemeenten()])
-        self.project.writeEntry(SCOPE, "map", self.current_map())
-
-    def restore(self, *_args):
-        """Put back the choice stored in the project."""
-        self._restoring = True
-        try:
-            self.refresh_layers()
-            layer_id, found = self.project.readEntry(SCOPE, "layer", "")
-            index = self.layer_combo.findData(layer_id) if found else -1
-            if index >= 0:
-                self.layer_combo.setCurrentIndex(index)
-                self._layer_chosen()
-            map_id, found = self.project.readEntry(SCOPE, "map", "")
-            if found and map_id in MAP_IDS:
-                self.map_combo.setCurrentIndex(MAP_IDS.index(map_id))
-            codes, found = self.project.readListEntry(SCOPE, "gemeenten", [])
-            if found and self.layer is not None:
-                self.select_gemeenten(set(codes))
-        finally:
-            self._restoring = False
-
     # ---- atlas ----
 
     def _update_atlas_button(self):
@@ -343,10 +328,12 @@ class VeerkrachtDock(QgsDockWidget):
 
     def disconnect_project(self):
         self._pool = None
+        self._follow_styles(None)
         for signal, slot in (
             (self.project.layersAdded, self.refresh_layers),
             (self.project.layersRemoved, self.refresh_layers),
             (self.project.readProject, self.restore),
+            (self.project.writeProject, self._write),
         ):
             try:
                 signal.disconnect(slot)

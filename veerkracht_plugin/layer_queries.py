@@ -13,6 +13,7 @@ from .compat import NO_GEOMETRY, as_python, text_or_none
 from .core.catalogue import MAP_IDS, class_labels, field_names, load_catalogue, map_entry
 from .core.codes import gemeente_of, normalise_code
 from .core.join import LAYER_KEY_CANDIDATES, find_column
+from .styling import uses_stand_in
 
 GEMEENTE_CODE_FIELDS = ["gemeentecode", "GM_CODE", "gm_code"]
 GEMEENTE_NAME_FIELDS = ["gemeentenaam", "GM_NAAM", "gm_naam"]
@@ -147,8 +148,29 @@ class ClassRow:
     eigen_vhe: float = 0.0
 
 
+def legend_labels(layer, map_id):
+    """{code: label} as the layer's legend shows them for ``map_id``: the labels of its styled categories when
+    the layer is drawn in that map's style, else the catalogue's with the "(voorlopige grenzen)" note where the
+    style adds it (leefbaarheid on stand-in afw thresholds)."""
+    labels = class_labels(map_id)
+    renderer = layer.renderer()
+    if getattr(renderer, "classAttribute", None) and renderer.classAttribute() == field_names(map_id)[1]:
+        for category in renderer.categories():
+            code = as_python(category.value())
+            if code is not None and int(code) in labels:
+                labels[int(code)] = category.label()
+        return labels
+    suffix = load_catalogue()["afw_drempels"].get("label_toevoeging", "")
+    if map_id == "leefbaarheid" and uses_stand_in(layer):
+        labels = {
+            code: label if code == 0 or label.endswith(suffix) else label + suffix for code, label in labels.items()
+        }
+    return labels
+
+
 def class_summary(layer, map_id):
-    """Buurten and inhabitants per class of ``map_id`` in the layer as filtered now, every class listed."""
+    """Buurten and inhabitants per class of ``map_id`` in the layer as filtered now, every class listed, with the
+    labels of the layer's legend."""
     klasse = field_names(map_id)[1]
     inwoners = inwoners_field(layer)
     own = OWN_UNITS_FIELD if has_own_stock(layer) else None
@@ -167,7 +189,7 @@ def class_summary(layer, map_id):
     colours[0] = load_catalogue()["klasse_0"]["kleur"]
     return [
         ClassRow(code, label, colours[code], counts.get(code, 0), int(people.get(code, 0)), units.get(code, 0.0))
-        for code, label in sorted(class_labels(map_id).items(), key=lambda item: (item[0] == 0, item[0]))
+        for code, label in sorted(legend_labels(layer, map_id).items(), key=lambda item: (item[0] == 0, item[0]))
     ]
 
 
