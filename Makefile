@@ -18,7 +18,7 @@ export QGIS_PREFIX_PATH := /usr
 export XDG_RUNTIME_DIR := $(CURDIR)/.runtime
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup test test-qgis demo lint package bench clean
+.PHONY: setup test test-qgis demo pictures lint package bench clean
 
 setup: $(VENV)/.installed
 
@@ -49,6 +49,11 @@ test-qgis:
 demo: setup
 	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(PY) scripts/demo.py $(OUT)
+
+# The README's pictures (docs/img), made headless from the sample data
+pictures: setup
+	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	$(PY) scripts/make_pictures.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -117,6 +117,7 @@ def test_class_table_shows_the_legend_labels(utrecht):
     shown = table_labels(widget)
     assert shown == legend
     assert all(label.endswith(note) for code, label in shown.items() if code != 0)
+    assert shown[0] == "onvoldoende gegevens"  # class 0 is no class of the stand-in thresholds
     values = {f["leefbaarheid_label"] for f in layer.getFeatures() if f["leefbaarheid_klasse"] != 0}
     assert values <= set(shown.values())  # the labels in the data, the legend and the table agree
 

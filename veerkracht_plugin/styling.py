@@ -93,7 +93,7 @@ def _mark_stand_in(layer):
     suffix = load_catalogue()["afw_drempels"].get("label_toevoeging", "")
     renderer = layer.renderer()
     for index, category in enumerate(renderer.categories()):
-        if category.value() != 0 and not category.label().endswith(suffix):
+        if int(category.value()) != 0 and not category.label().endswith(suffix):
             renderer.updateCategoryLabel(index, category.label() + suffix)
 
 
