@@ -14,7 +14,6 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
-    QgsSpatialIndex,
     QgsWkbTypes,
 )
 
@@ -30,6 +29,7 @@ from ..veerkracht_plugin.compat import (
     parameter_as_fields,
     rd_new,
 )
+from ..veerkracht_plugin.geometry import PolygonIndex, rd_copy
 from .base import VeerkrachtAlgorithm
 
 EXTRA_FIELDS = [("dekking", "float"), ("bronnen", "text"), ("herindeling_opmerking", "text")]
@@ -252,12 +252,7 @@ class ReallocateAlgorithm(VeerkrachtAlgorithm):
         for feature in source.getFeatures(QgsFeatureRequest(), SKIP_GEOMETRY_CHECKS):
             if feedback.isCanceled():
                 break
-            geometry = QgsGeometry(feature.geometry())
-            if not geometry.isEmpty():
-                geometry.transform(transform)
-                if not geometry.isGeosValid():
-                    geometry = geometry.makeValid()
-            geometries.append(geometry)
+            geometries.append(rd_copy(feature.geometry(), transform))
             attributes = feature.attributes()
             rows.append([as_python(attributes[i]) for i in indices] if columns else feature)
         return geometries, rows
@@ -266,7 +261,7 @@ class ReallocateAlgorithm(VeerkrachtAlgorithm):
         """(overlaps, w_s, w_t) with areas from QGIS' geometry engine (GEOS)."""
         import pandas as pd
 
-        index = _index(t_geoms)
+        targets = PolygonIndex(enumerate(t_geoms))
         pairs = []
         for i, geometry in enumerate(s_geoms):
             if feedback.isCanceled():
@@ -275,7 +270,7 @@ class ReallocateAlgorithm(VeerkrachtAlgorithm):
                 continue
             engine = QgsGeometry.createGeometryEngine(geometry.constGet())
             engine.prepareGeometry()
-            for j in index.intersects(geometry.boundingBox()):
+            for j in targets.candidates(geometry.boundingBox()):
                 if engine.intersects(t_geoms[j].constGet()):
                     pairs.append((i, j, geometry.intersection(t_geoms[j]).area()))
             if i % 200 == 0:
@@ -294,7 +289,8 @@ class ReallocateAlgorithm(VeerkrachtAlgorithm):
         weight_field = self.parameterAsString(parameters, self.WEIGHT_FIELD, context)
         index = points.fields().lookupField(weight_field) if weight_field else -1
         transform = QgsCoordinateTransform(points.sourceCrs(), rd_new(), context.transformContext())
-        find_source, find_target = _Locator(s_geoms), _Locator(t_geoms)
+        find_source = PolygonIndex(enumerate(s_geoms)).containing
+        find_target = PolygonIndex(enumerate(t_geoms)).containing
         pairs, w_s, w_t = {}, [0.0] * len(s_geoms), [0.0] * len(t_geoms)
         skipped, total = 0, points.featureCount() or 1
         for n, feature in enumerate(points.getFeatures(QgsFeatureRequest(), SKIP_GEOMETRY_CHECKS)):
@@ -322,28 +318,3 @@ class ReallocateAlgorithm(VeerkrachtAlgorithm):
         overlaps = pd.DataFrame([(i, j, w) for (i, j), w in pairs.items()], columns=["source", "target", "weight"])
         how = self.tr("punten van '{}'").format(points.sourceName()) + (f" ({weight_field})" if weight_field else "")
         return overlaps, pd.Series(w_s), pd.Series(w_t), how
-
-
-def _index(geometries):
-    index = QgsSpatialIndex()
-    for i, geometry in enumerate(geometries):
-        if not geometry.isEmpty():
-            index.addFeature(i, geometry.boundingBox())
-    return index
-
-
-class _Locator:
-    """The polygon a point lies in: spatial index plus prepared geometries, made when first needed."""
-
-    def __init__(self, geometries):
-        self.geometries, self.index, self.engines = geometries, _index(geometries), {}
-
-    def __call__(self, point):
-        for i in self.index.intersects(point.boundingBox()):
-            engine = self.engines.get(i)
-            if engine is None:
-                engine = self.engines[i] = QgsGeometry.createGeometryEngine(self.geometries[i].constGet())
-                engine.prepareGeometry()
-            if engine.intersects(point.constGet()):
-                return i
-        return None

@@ -19,6 +19,7 @@ from .compat import RD_NEW_AUTHID, as_python, make_field, rd_new, text_or_none
 from .core.catalogue import class_labels, field_names
 from .core.codes import code_level, gemeente_of, normalise_code
 from .core.join import LAYER_KEY_CANDIDATES, find_column
+from .geometry import rd_copy
 from .geopackage import write_layer
 from .layer_queries import GEMEENTE_NAME_FIELDS
 from .paths import RESOURCES_DIR
@@ -93,10 +94,10 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
     shapes, klassen = {}, {}
     for code, gemeente, feature in features:
         if gemeente in wanted:
-            shapes[code] = _valid(feature.geometry(), to_rd)
+            shapes[code] = rd_copy(feature.geometry(), to_rd)
             value = as_python(feature[klasse])
             klassen[code] = 0 if value is None else int(value)
-    wijk_layer = read_wijk_layer(wijken, rd, _valid) if wijken is not None else None
+    wijk_layer = read_wijk_layer(wijken, rd, rd_copy) if wijken is not None else None
     assignment = assign(shapes, wijk_layer)
     if wijk_layer is not None:
         if feedback is not None:
@@ -204,15 +205,6 @@ def choose_overview_map(layer, features):
         else "alle buurten hebben daar 'onvoldoende gegevens'"
     )
     return chosen, f"Geen veerkracht signalering, want {why}; daarom toont deze pagina {style_name(chosen)}."
-
-
-def _valid(geometry, transform):
-    """A copy in RD New, repaired when invalid: one self-intersecting buurt would empty a whole union."""
-    geometry = QgsGeometry(geometry)
-    geometry.transform(transform)
-    if not geometry.isGeosValid():
-        geometry = geometry.makeValid()
-    return geometry
 
 
 def _wijk_default_name(code):
