@@ -27,11 +27,13 @@ class VeerkrachtProvider(QgsProcessingProvider):
 def algorithm_classes():
     """All algorithm classes, in the order the menu shows them."""
     from .apply_styles import ApplyStylesAlgorithm
+    from .compare_editions import CompareEditionsAlgorithm
     from .compute_maps import ComputeMapsAlgorithm
     from .export_geopackage import ExportGeoPackageAlgorithm
     from .join_indicators import JoinIndicatorsAlgorithm
     from .make_maps import MakeMapsAlgorithm
     from .reallocate import ReallocateAlgorithm
+    from .time_series import TimeSeriesAlgorithm
     from .vastgoed_per_buurt import VastgoedPerBuurtAlgorithm
     from .vulnerability_index import VulnerabilityIndexAlgorithm
     from .wijk_atlas import WijkAtlasAlgorithm
@@ -46,4 +48,6 @@ def algorithm_classes():
         ExportGeoPackageAlgorithm,
         WijkAtlasAlgorithm,
         VastgoedPerBuurtAlgorithm,
+        CompareEditionsAlgorithm,
+        TimeSeriesAlgorithm,
     ]

@@ -168,7 +168,41 @@ def test_herindelen(headless):
     sip.delete(layer)
 
 
+def test_compareeditions(headless, maps):
+    """An edition compared with itself: every buurt matched by code, nothing better or worse."""
+    run, folder = headless
+    target, table = folder / "verschuiving.gpkg", folder / "overgangen.csv"
+    results = run(
+        "compareeditions",
+        {"EDITION_A": str(maps), "EDITION_B": str(maps), "OUTPUT": str(target), "OUTPUT_TABLE": str(table)},
+    )
+    assert int(results["BY_CODE"]) == 21 and count(target) == 21
+    layer = QgsVectorLayer(str(target), "verschuiving", "ogr")
+    assert {f["signalering_verschuiving"] for f in layer.getFeatures()} <= {"gelijk", "niet te vergelijken"}
+    sip.delete(layer)
+    assert table.read_text(encoding="utf-8").startswith("kaart,klasse_a")
+
+
+def test_timeseries(headless):
+    run, folder = headless
+    target = folder / "reeks.gpkg"
+    job = {key: BAARN[key] for key in ("INPUT", "LEEFBAAROMETER", "COUNTS", "SHARES", "INWONERS_COLUMN")}
+    results = run(
+        "timeseries",
+        {
+            **job,
+            "KERNCIJFERS": BAARN["KERNCIJFERS_END"],
+            "PERIODS": "2018-2022/2017-2021; 2020-2024/2019-2023",
+            "OUTPUT": str(target),
+        },
+    )
+    assert count(target) == 42
+    assert results["CHARTS"] == str(folder / "reeks signalering Baarn.png")
+    assert (folder / "reeks signalering Baarn.png").stat().st_size > 10000
+
+
 def test_every_algorithm_is_run_headless(provider):
     tested = {"makemaps", "joinindicators", "vulnerabilityindex", "computemaps", "applystyles"}
     tested |= {"exportgeopackage", "vastgoedperbuurt", "wijkatlas", "herindelen"}
+    tested |= {"compareeditions", "timeseries"}
     assert {a.name() for a in provider.algorithms()} == tested
