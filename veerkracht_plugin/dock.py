@@ -24,6 +24,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from .core.catalogue import MAP_IDS, map_entry
+from .dock_periods import PeriodPanel
 from .dock_state import DockMemory, keeping_clean
 from .layer_queries import (
     GemeenteIndex,
@@ -94,6 +95,9 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(16)
         layout.addWidget(self.map_combo)
+        self.periods = PeriodPanel(body)  # only for a 'Veerkracht door de tijd' layer
+        self.periods.setVisible(False)
+        layout.addWidget(self.periods)
         self.explanation = QLabel(body)
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)
@@ -138,6 +142,7 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
         self.all_button.clicked.connect(self.gemeente_list.clearSelection)
         self.own_only.toggled.connect(self._gemeenten_chosen)
         self.map_combo.currentIndexChanged.connect(self._map_chosen)
+        self.periods.combo.currentIndexChanged.connect(self._gemeenten_chosen)
         self.summary.cellClicked.connect(self._class_clicked)
         self.pressure_list.itemDoubleClicked.connect(self._zoom_to_buurt)
         self.atlas_button.clicked.connect(self.make_atlas)
@@ -184,6 +189,8 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
                 self._styling = False
         self._show_map_of_style(self.layer.styleManager().currentStyle())  # the layer's map, as its legend shows
         self.index = GemeenteIndex(self.layer)
+        self.periods.set_layer(self.layer)
+        self._follow_selection(self.layer)
         own = has_own_stock(self.layer)
         self.own_only.setEnabled(own)
         if not own:
@@ -225,6 +232,7 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
         expression = combine(
             self.index.filter_expression(self.chosen_gemeenten()),
             own_stock_expression() if self.own_only.isChecked() else "",
+            self.periods.filter_expression(),
         )
         with keeping_clean(self.project):  # browsing, not editing: the filter is the dock's view
             applied = self.layer.setSubsetString(expression)
@@ -239,6 +247,24 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
     def current_map(self):
         return self.map_combo.currentData()
 
+    def _follow_selection(self, layer):
+        """A buurt selected on a layer with periods shows its classes over the periods."""
+        previous = getattr(self, "_selecting", None)
+        if previous is not None and not _is_deleted(previous):
+            try:
+                previous.selectionChanged.disconnect(self._show_history)
+            except TypeError:
+                pass
+        self._selecting = layer if self.periods.layer is not None else None
+        if self._selecting is not None:
+            self._selecting.selectionChanged.connect(self._show_history)
+
+    def _show_history(self, *_args):
+        if self.periods.layer is None or self.layer is None:
+            return
+        selected = self.layer.selectedFeatures()
+        self.periods.show_buurt(selected[0] if selected else None, self.current_map())
+
     def _map_chosen(self, *_args):
         map_id = self.current_map()
         self.explanation.setText(map_entry(map_id)["uitleg"])
@@ -250,6 +276,7 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
                 self._styling = False
             self.layer.triggerRepaint()
             self._update_summary()
+            self._show_history()
 
     # ---- reading ----
 
