@@ -27,6 +27,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
     MAPS = "MAPS"
     TEMPLATE = "TEMPLATE"
     TEMPLATE_OVERVIEW = "TEMPLATE_OVERVIEW"
+    CHART = "CHART"
     OUTPUT = "OUTPUT"
     LAYOUT = "LAYOUT"
     LAYOUT_OVERVIEW = "LAYOUT_OVERVIEW"
@@ -104,6 +105,14 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
                 self.TEMPLATE_OVERVIEW,
                 self.tr("Lay-outsjabloon overzichtspagina (leeg: het meegeleverde)"),
                 extension="qpt",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.CHART,
+                self.tr("Grafiek door de tijd als laatste pagina (PNG uit 'Veerkracht door de tijd'; leeg: geen)"),
+                extension="png",
                 optional=True,
             )
         )
@@ -247,7 +256,10 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             )
             feedback.setProgressText(self.tr("PDF maken"))
             staged_pdf = self.staged_path(pdf)
-            if not export_pdf(layouts, staged_pdf, feedback):
+            chart = self.parameterAsFile(parameters, self.CHART, context)
+            pictures = [(self.tr("Veerkracht door de tijd: buurten en inwoners per signaleringsklasse"), chart)]
+            pages += bool(chart)
+            if not export_pdf(layouts, staged_pdf, feedback, pictures if chart else ()):
                 raise QgsProcessingException(
                     self.tr("Geannuleerd: er is geen atlas geschreven; een eerdere atlas op {} is bewaard.").format(pdf)
                 )

@@ -44,8 +44,9 @@ def _page_layout(layout):
     )
 
 
-def export_pdf(layouts, path, feedback=None):
-    """Write the pages of ``layouts`` (print layouts with an atlas on one coverage) to the PDF ``path``.
+def export_pdf(layouts, path, feedback=None, pictures=()):
+    """Write the pages of ``layouts`` (print layouts with an atlas on one coverage) to the PDF ``path``, then one
+    page per (title, PNG path) of ``pictures`` (the chart of 'Veerkracht door de tijd').
 
     False when ``feedback`` was cancelled (no file left at ``path``); AtlasError when QGIS cannot write it.
     """
@@ -77,6 +78,9 @@ def export_pdf(layouts, path, feedback=None):
             QgsLayoutExporter(layout).renderPage(painter, 0)
             if feedback is not None:
                 feedback.setProgress(100 * (number + 1) / len(pages))
+        for title, picture in pictures:
+            printer.newPage()
+            _picture_page(painter, title, picture)
         return True
     finally:
         if painter.isActive():
@@ -85,3 +89,27 @@ def export_pdf(layouts, path, feedback=None):
             layout.atlas().endRender()
         if feedback is not None and feedback.isCanceled():
             path.unlink(missing_ok=True)
+
+
+def _picture_page(painter, title, picture):
+    """A page with a title and a picture scaled to fit, on the page size of the atlas' last page."""
+    from qgis.PyQt.QtCore import QRectF, Qt
+    from qgis.PyQt.QtGui import QFont, QImage
+
+    image = QImage(str(picture))
+    if image.isNull():
+        raise AtlasError(f"Grafiek {picture} is geen leesbare afbeelding (PNG).")
+    page = QRectF(painter.viewport())
+    margin = page.width() * 0.03
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(int(page.height() * 0.025))
+    font.setBold(True)
+    painter.setFont(font)
+    title_box = QRectF(margin, margin, page.width() - 2 * margin, page.height() * 0.06)
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+    painter.drawText(title_box, int(flags), title)
+    room = QRectF(margin, title_box.bottom() + margin / 2, page.width() - 2 * margin, 0)
+    room.setBottom(page.height() - margin)
+    scaled = image.size().scaled(room.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
+    target = QRectF(room.left(), room.top(), scaled.width(), scaled.height())
+    painter.drawImage(target, image)
