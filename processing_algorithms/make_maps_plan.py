@@ -149,7 +149,16 @@ def _plan(alg, parameters, context, feedback):
         )
     corporatie = alg.parameterAsString(parameters, alg.CORPORATIE_COLUMN, context)
     corporatie = corporatie or (first_present(names["corporatie"], end.filled.get(kwb_end if end.years else None, ())))
-    corporatie_layer = None if corporatie else first_present(names["corporatie"], layer_fields)
+    corporatie_layer = None
+    if not corporatie:
+        present = [c for c in names["corporatie"] if first_present([c], layer_fields)]
+        source = alg.parameterAsSource(parameters, alg.INPUT, context)
+        corporatie_layer = first_present(names["corporatie"], _filled_fields(source, names["gevuld"], present))
+        if present and corporatie_layer is None:
+            notes.append(
+                f"corporatiebezit: veld {present[0]} van de buurtlaag is leeg (-99995: 'komt in een latere versie "
+                "van deze editie'), kaart 6 wordt klasse 0"
+            )
     if inwoners_layer:
         notes.append(f"inwoners uit de buurtlaag (veld {inwoners_layer})")
     if corporatie_layer:
@@ -207,14 +216,15 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
     )
 
 
-def _filled_fields(source, share):
-    """Numeric fields of ``source`` with a value (not NULL, not a CBS marker) in at least ``share`` of features."""
+def _filled_fields(source, share, only=None):
+    """Numeric fields of ``source`` (of ``only``, when given) with a value (not NULL, not a CBS marker) in at least
+    ``share`` of its features."""
     from qgis.core import QgsFeatureRequest
 
     from ..veerkracht_plugin.compat import NO_GEOMETRY, as_python
     from ..veerkracht_plugin.core.tables import MISSING_NUMBERS
 
-    fields = [f.name() for f in source.fields() if f.isNumeric()]
+    fields = [f.name() for f in source.fields() if f.isNumeric() and (only is None or f.name() in only)]
     counts, total = dict.fromkeys(fields, 0), 0
     request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, source.fields())
     for feature in source.getFeatures(request):

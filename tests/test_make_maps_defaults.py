@@ -42,6 +42,7 @@ def test_baarn_with_only_its_files_equals_the_hand_made_job(shared_data, tmp_pat
     assert "Leefbaarometer: jaren 2018-2024" in chosen
     assert "kerncijfers eindjaar 2023" in chosen and "kerncijfers beginjaar 2019" in chosen
     assert "componenten: bijstandsontvangers, huishoudens_laag_inkomen" in chosen
+    assert "veld perc_huurwoningen_in_bezit_woningcorporaties van de buurtlaag is leeg (-99995" in chosen
     layer = QgsVectorLayer(str(tmp_path / "auto.gpkg"), "auto", "ogr")
     assert {f["signalering_klasse"] for f in layer.getFeatures()} - {0}, "all maps, also the change maps"
 
