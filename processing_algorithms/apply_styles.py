@@ -22,6 +22,16 @@ def map_choice_parameter(name, description):
     )
 
 
+def maps_parameter(name, description):
+    """Several of the nine maps by Dutch title, all by default."""
+    from ..veerkracht_plugin.core.catalogue import MAP_IDS
+    from ..veerkracht_plugin.styling import style_name
+
+    return QgsProcessingParameterEnum(
+        name, description, [style_name(m) for m in MAP_IDS], allowMultiple=True, defaultValue=list(range(len(MAP_IDS)))
+    )
+
+
 class ApplyStylesAlgorithm(VeerkrachtAlgorithm):
     INPUT = "INPUT"
     ACTIVE = "ACTIVE"

@@ -9,12 +9,12 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
 )
 
 from ..veerkracht_plugin.compat import FAST_INSERT, NO_GEOMETRY_WKB, POLYGON_SOURCE, make_field, rd_new
+from .apply_styles import maps_parameter
 from .base import VeerkrachtAlgorithm
 from .layer_io import output_fields, read_features, write_features
 
@@ -48,8 +48,6 @@ class CompareEditionsAlgorithm(VeerkrachtAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        from ..veerkracht_plugin.core.catalogue import MAP_IDS
-        from ..veerkracht_plugin.styling import style_name
 
         self.addParameter(
             QgsProcessingParameterFeatureSource(
@@ -61,15 +59,7 @@ class CompareEditionsAlgorithm(VeerkrachtAlgorithm):
                 self.EDITION_B, self.tr("Editie B (later, veerkrachtkaarten)"), [POLYGON_SOURCE]
             )
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.MAPS,
-                self.tr("Kaarten"),
-                [style_name(m) for m in MAP_IDS],
-                allowMultiple=True,
-                defaultValue=list(range(len(MAP_IDS))),
-            )
-        )
+        self.addParameter(maps_parameter(self.MAPS, self.tr("Kaarten")))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Verschuiving"), POLYGON_SOURCE))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_TABLE, self.tr("Overgangen per kaart")))
         self.addOutput(QgsProcessingOutputNumber(self.BY_CODE, self.tr("Buurten op code gekoppeld")))

@@ -7,7 +7,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
@@ -16,6 +15,7 @@ from qgis.core import (
 )
 
 from ..veerkracht_plugin.compat import NO_THREADING, POLYGON_SOURCE
+from .apply_styles import maps_parameter
 from .base import VeerkrachtAlgorithm
 from .outputs import is_file_output
 
@@ -67,8 +67,6 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         return super().flags() | NO_THREADING  # builds a layout in the project: main thread only
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        from ..veerkracht_plugin.core.catalogue import MAP_IDS
-        from ..veerkracht_plugin.styling import style_name
 
         self.addParameter(
             QgsProcessingParameterVectorLayer(self.INPUT, self.tr("Laag met veerkrachtkaarten"), [POLYGON_SOURCE])
@@ -83,15 +81,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
                 self.WIJKEN, self.tr("Wijklaag (leeg: wijken uit de buurtcodes)"), [POLYGON_SOURCE], optional=True
             )
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.MAPS,
-                self.tr("Kaarten"),
-                [style_name(m) for m in MAP_IDS],
-                allowMultiple=True,
-                defaultValue=list(range(len(MAP_IDS))),
-            )
-        )
+        self.addParameter(maps_parameter(self.MAPS, self.tr("Kaarten")))
         self.addParameter(
             QgsProcessingParameterFile(
                 self.TEMPLATE,
