@@ -213,6 +213,13 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         return self.parameterDefinition(name).description().split(" (")[0]
 
     def process(self, parameters, context, feedback):
+        """The chain, each table parsed once for all its steps (the plan and the joins)."""
+        from ..veerkracht_plugin.core.tables import reading_once
+
+        with reading_once():
+            return self._chain(parameters, context, feedback)
+
+    def _chain(self, parameters, context, feedback):
         from .make_maps_plan import make_plan
 
         self._context = context

@@ -178,3 +178,27 @@ def test_maps_are_in_rd_new_whatever_the_buurt_layer(shared_data, tmp_path):
     layer = QgsVectorLayer(str(tmp_path / "rd.gpkg"), "rd", "ogr")
     assert layer.crs().authid() == "EPSG:28992"
     assert 140000 < layer.extent().center().x() < 150000 and 460000 < layer.extent().center().y() < 470000
+
+
+def test_each_table_is_read_once(shared_data, tmp_path, monkeypatch):
+    """Issue 18: the plan looks into the tables and the joins read them again; each file is parsed once."""
+    from collections import Counter
+
+    from veerkracht.veerkracht_plugin.core import tables
+
+    parsed = Counter()
+    original = tables._parse
+
+    def counting(path, sheet):
+        parsed[path.name] += 1
+        return original(path, sheet)
+
+    monkeypatch.setattr(tables, "_parse", counting)
+    run("makemaps", {**files_only(baarn_job(shared_data)), "OUTPUT": str(tmp_path / "eens.gpkg")})
+    assert parsed == {
+        "leefbaarometer-scores-buurten-GM0308-2018-2024.csv": 1,
+        "kerncijfers-GM0308-2016-2025-long.csv": 1,
+    }
+    assert tables._READ == {}, "the tables are let go after the run"
+    tables.read_table(shared_data / "baarn" / "kerncijfers-GM0308-2016-2025-long.csv")
+    assert tables._READ == {}, "outside makemaps nothing is kept"

@@ -6,6 +6,7 @@ cut-off download) is told in ``formats``; ragged rows and mixed delimiters are r
 import csv
 import io
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +22,16 @@ DELIMITER_NAMES = {";": "';'", ",": "','", "\t": "tab", "|": "'|'"}
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
+_READ = {}  # (path, size, mtime, sheet) -> frame, kept only inside ``reading_once``
+_HOLDING = [0]
+READ_CACHE_SIZE = 4
+
+
 def read_table(path, sheet=None):
     """The table in ``path`` as a DataFrame of strings (header row found), numbers not yet converted.
+
+    Inside ``reading_once`` a file read before and unchanged since (same size and modification time) is not
+    parsed again: 'Veerkrachtkaarten maken' looks into each table for its years and then joins it up to twice.
 
     ``frame.attrs``: ``header_row`` (0-based), ``first_row`` (the line or row number of the first data row,
     1-based, as the user sees it in a text editor or spreadsheet), ``row_word`` ('regel' or 'rij'),
@@ -32,6 +41,32 @@ def read_table(path, sheet=None):
     path = Path(path)
     if not path.is_file():
         raise VeerkrachtError(f"Tabel '{path}' bestaat niet.")
+    if not _HOLDING[0]:
+        return _parse(path, sheet)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, sheet or None)
+    if key not in _READ:
+        while len(_READ) >= READ_CACHE_SIZE:
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = _parse(path, sheet)
+    frame = _READ[key].copy()
+    frame.attrs = {k: list(v) if isinstance(v, list) else v for k, v in _READ[key].attrs.items()}
+    return frame
+
+
+@contextmanager
+def reading_once():
+    """While inside, ``read_table`` parses each unchanged file once; the tables are dropped when it ends."""
+    _HOLDING[0] += 1
+    try:
+        yield
+    finally:
+        _HOLDING[0] -= 1
+        if not _HOLDING[0]:
+            _READ.clear()
+
+
+def _parse(path, sheet):
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".txt", ".tsv") + SHEET_SUFFIXES:
         raise VeerkrachtError(
