@@ -210,7 +210,9 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         return super().checkParameterValues(parameters, context)
 
     def _label(self, name):
-        return self.parameterDefinition(name).description().split(" (")[0]
+        from .make_maps_plan import label_of
+
+        return label_of(self, name)
 
     def process(self, parameters, context, feedback):
         """The chain, each table parsed once for all its steps (the plan and the joins)."""
@@ -222,7 +224,6 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     def _chain(self, parameters, context, feedback):
         from .make_maps_plan import make_plan
 
-        self._context = context
         feedback.setProgressText(self.tr("Jaren en kolommen bepalen"))
         plan = make_plan(self, parameters, context, feedback)
         for note in plan.notes:
@@ -230,7 +231,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         min_inwoners = self.parameterAsInt(parameters, self.MIN_INWONERS, context)
         zeros_as_missing = self.parameterAsBoolean(parameters, self.ZEROS_AS_MISSING, context)
         has_table = parameters.get(self.KERNCIJFERS_END) not in (None, "")
-        steps = 4 + has_table + bool(plan.table_start) + 3 * bool(plan.start_layer)
+        steps = 4 + has_table + bool(plan.table_start)
         multi = QgsProcessingMultiStepFeedback(steps + 1, feedback)
         progress = {"step": 0}
         poor_joins = []
@@ -319,17 +320,6 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                 self.tr("Kerncijfers {} koppelen").format(plan.kwb_start),
                 kwb_code,
             )
-        if plan.start_layer:
-            table, code = self._start_table(plan, buurten, child)
-            layer = join(
-                layer,
-                table,
-                None,
-                start_tag,
-                plan.start_columns + [plan.start_inwoners],
-                self.tr("Kerncijfers {} koppelen").format(plan.kwb_start),
-                code,
-            )
 
         def tagged(tag, column, table_column):
             return (tag + column) if table_column else column
@@ -352,14 +342,15 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                     "INWONERS_START": tagged(start_tag, inwoners, plan.inwoners),
                 }
             )
-        if plan.start_layer:
+        if plan.start_layer:  # the index joins or carries over the start-year layer's own fields
             n = len(plan.counts)
             index.update(
                 {
+                    "START_LAYER": plan.start_layer,
                     "YEAR_START": plan.kwb_start,
-                    "COUNTS_START": [start_tag + c for c in plan.start_columns[:n]],
-                    "SHARES_START": [start_tag + s for s in plan.start_columns[n:]],
-                    "INWONERS_START": start_tag + plan.start_inwoners,
+                    "COUNTS_START": plan.start_columns[:n],
+                    "SHARES_START": plan.start_columns[n:],
+                    "INWONERS_START": plan.start_inwoners,
                 }
             )
         layer = child("veerkracht:vulnerabilityindex", index, self.tr("Kwetsbaarheidsindex"))["OUTPUT"]
@@ -390,45 +381,6 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             )
         return self._finish(parameters, context, result, plan)
 
-    def _start_table(self, plan, buurten, child):
-        """(table, code field) with the start year's figures on the buurt layer's buurten: the start layer
-        itself when the codes match, else its figures carried over by overlap ('herindelen')."""
-        from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
-        from .start_layer import MATCH_SHARE
-
-        start = child(
-            "native:reprojectlayer",
-            {"INPUT": plan.start_layer, "TARGET_CRS": RD_NEW_AUTHID, "OUTPUT": "TEMPORARY_OUTPUT"},
-            self.tr("Buurtlaag beginjaar naar RD New"),
-        )["OUTPUT"]
-        if plan.start_match >= MATCH_SHARE:
-            return start, ""
-        code = find_column(self._fields_of(buurten), LAYER_KEY_CANDIDATES)
-        codes_only = child(
-            "native:retainfields",
-            {"INPUT": buurten, "FIELDS": [code], "OUTPUT": "TEMPORARY_OUTPUT"},
-            self.tr("Buurtcodes van de buurtlaag"),
-        )["OUTPUT"]
-        carried = child(
-            "veerkracht:herindelen",
-            {
-                "INPUT": start,
-                "TARGET": codes_only,
-                "FIELDS": plan.start_columns + [plan.start_inwoners],
-                "SHARES": plan.start_shares,
-                "OUTPUT": "TEMPORARY_OUTPUT",
-            },
-            self.tr("Kerncijfers {} omrekenen naar de buurten").format(plan.kwb_start),
-        )["OUTPUT"]
-        self._reallocated = True
-        return carried, code
-
-    def _fields_of(self, layer):
-        from qgis.core import QgsProcessingUtils
-
-        found = QgsProcessingUtils.mapLayerFromString(layer, self._context) if isinstance(layer, str) else layer
-        return found.fields().names()
-
     def _finish(self, parameters, context, result, plan):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
         from ..veerkracht_plugin.layer_queries import gemeente_names
@@ -436,9 +388,11 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
 
         self._output, self._reference = result["OUTPUT"], result["REFERENTIESET"]
         if plan.start_layer:
+            from .start_layer import MATCH_SHARE
+
             how = (
-                "omgerekend naar de buurten van de buurtlaag (herindelen, zie het veld dekking in het logboek)"
-                if getattr(self, "_reallocated", False)
+                "omgerekend naar de buurten van de buurtlaag (herindelen)"
+                if plan.start_match < MATCH_SHARE
                 else "op buurtcode gekoppeld"
             )
             self._reference += (

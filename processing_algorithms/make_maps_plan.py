@@ -27,7 +27,6 @@ class Plan:
     start_layer: object = None  # a start-year buurt layer with its own kerncijfers (PDOK), see start_layer.py
     start_columns: list = field(default_factory=list)  # its fields, in the order of counts + shares
     start_inwoners: str = None
-    start_shares: str = ""  # herindelen's SHARES text (share:denominator)
     start_match: float = 1.0  # share of the buurt layer's codes found in the start layer
 
 
@@ -44,7 +43,7 @@ def make_plan(algorithm, parameters, context, feedback):
         raise QgsProcessingException(str(error)) from error
 
 
-def _label(algorithm, name):
+def label_of(algorithm, name):
     return algorithm.parameterDefinition(name).description().split(" (")[0]
 
 
@@ -75,7 +74,7 @@ def _plan(alg, parameters, context, feedback):
     lbm = _offer(alg, parameters, alg.LEEFBAAROMETER, context, feedback)
     lbm_end = _given_int(alg, parameters, alg.LBM_YEAR_END, context)
     lbm_end = _check_year(alg, lbm, alg.LBM_YEAR_END, lbm_end) or latest_year_with(
-        lbm, ["afw", "onv"], _label(alg, alg.LBM_YEAR_END)
+        lbm, ["afw", "onv"], label_of(alg, alg.LBM_YEAR_END)
     )
     lbm_start = _check_year(alg, lbm, alg.LBM_YEAR_START, _given_int(alg, parameters, alg.LBM_YEAR_START, context))
     if lbm_start is None:
@@ -83,7 +82,7 @@ def _plan(alg, parameters, context, feedback):
         notes.append(f"Leefbaarometer: jaren {lbm_start}-{lbm_end} gekozen uit {', '.join(map(str, lbm.years))}")
     if lbm_start is None:
         raise VeerkrachtError(
-            f"'{_label(alg, alg.LBM_YEAR_START)}': '{lbm.name}' heeft geen jaar vóór {lbm_end} met onv."
+            f"'{label_of(alg, alg.LBM_YEAR_START)}': '{lbm.name}' heeft geen jaar vóór {lbm_end} met onv."
         )
 
     if parameters.get(alg.KERNCIJFERS_END) in (None, ""):
@@ -97,7 +96,7 @@ def _plan(alg, parameters, context, feedback):
         chosen = found.counts + found.shares
     kwb_end = _check_year(alg, end, alg.KWB_YEAR_END, _given_int(alg, parameters, alg.KWB_YEAR_END, context))
     if kwb_end is None:
-        kwb_end = latest_year_with(end, chosen, _label(alg, alg.KWB_YEAR_END)) if end.years else None
+        kwb_end = latest_year_with(end, chosen, label_of(alg, alg.KWB_YEAR_END)) if end.years else None
         kwb_end = kwb_end or year_in_name(end.name) or lbm_end
         notes.append(
             f"kerncijfers eindjaar {kwb_end} ({'laatste jaar met ' + ', '.join(chosen) if end.years else 'uit de bestandsnaam of het Leefbaarometer-eindjaar'})"
@@ -111,7 +110,7 @@ def _plan(alg, parameters, context, feedback):
         kwb_start = kwb_start or (start.years[-1] if len(start.years) == 1 else year_in_name(start.name))
         if kwb_start is None:
             raise VeerkrachtError(
-                f"Vul '{_label(alg, alg.KWB_YEAR_START)}' in: '{start.name}' noemt geen jaar "
+                f"Vul '{label_of(alg, alg.KWB_YEAR_START)}' in: '{start.name}' noemt geen jaar "
                 f"(jaren in het bestand: {', '.join(map(str, start.years)) or 'geen jaarkolom'})."
             )
     elif parameters.get(alg.BUURTEN_START) not in (None, ""):
@@ -128,8 +127,8 @@ def _plan(alg, parameters, context, feedback):
         table_start = parameters[alg.KERNCIJFERS_END] if kwb_start else None
     elif kwb_start:
         raise VeerkrachtError(
-            f"'{_label(alg, alg.KWB_YEAR_START)}' is {kwb_start}, maar '{end.name}' heeft maar één jaar: geef ook "
-            f"'{_label(alg, alg.KERNCIJFERS_START)}'."
+            f"'{label_of(alg, alg.KWB_YEAR_START)}' is {kwb_start}, maar '{end.name}' heeft maar één jaar: geef ook "
+            f"'{label_of(alg, alg.KERNCIJFERS_START)}'."
         )
     if not counts and not shares:
         years = [y for y in (kwb_end, kwb_start) if y] if end.years else [None]
@@ -145,7 +144,7 @@ def _plan(alg, parameters, context, feedback):
     if not inwoners and not inwoners_layer:
         raise VeerkrachtError(
             f"Geen kolom met inwoners in '{end.name}' of in de buurtlaag (gezocht: {', '.join(names['inwoners'])}). "
-            f"Vul '{_label(alg, alg.INWONERS_COLUMN)}' in."
+            f"Vul '{label_of(alg, alg.INWONERS_COLUMN)}' in."
         )
     corporatie = alg.parameterAsString(parameters, alg.CORPORATIE_COLUMN, context)
     corporatie = corporatie or (first_present(names["corporatie"], end.filled.get(kwb_end if end.years else None, ())))
@@ -153,7 +152,7 @@ def _plan(alg, parameters, context, feedback):
     if not corporatie:
         present = [c for c in names["corporatie"] if first_present([c], layer_fields)]
         source = alg.parameterAsSource(parameters, alg.INPUT, context)
-        corporatie_layer = first_present(names["corporatie"], _filled_fields(source, names["gevuld"], present))
+        corporatie_layer = first_present(names["corporatie"], filled_fields(source, names["gevuld"], present))
         if present and corporatie_layer is None:
             notes.append(
                 f"corporatiebezit: veld {present[0]} van de buurtlaag is leeg (-99995: 'komt in een latere versie "
@@ -185,7 +184,7 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
 
     names = column_names()
     source = alg.parameterAsSource(parameters, alg.INPUT, context)
-    filled = _filled_fields(source, names["gevuld"])
+    filled = filled_fields(source, names["gevuld"])
     counts = _names(alg, parameters, alg.COUNTS, context)
     shares = _names(alg, parameters, alg.SHARES, context)
     if not counts and not shares:
@@ -199,7 +198,7 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
         raise VeerkrachtError(
             f"Geen kerncijfers opgegeven, en de buurtlaag '{source.sourceName()}' heeft ze niet gevuld "
             f"(aanwezig maar leeg of -99995, 'komt in een latere versie van deze editie': "
-            f"{', '.join(present) or 'geen'}). Kies '{_label(alg, alg.KERNCIJFERS_END)}', of een latere versie "
+            f"{', '.join(present) or 'geen'}). Kies '{label_of(alg, alg.KERNCIJFERS_END)}', of een latere versie "
             "van deze buurtkaart."
         )
     kwb_end = _given_int(alg, parameters, alg.KWB_YEAR_END, context) or lbm_end
@@ -216,7 +215,7 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
     )
 
 
-def _filled_fields(source, share, only=None):
+def filled_fields(source, share, only=None):
     """Numeric fields of ``source`` (of ``only``, when given) with a value (not NULL, not a CBS marker) in at least
     ``share`` of its features."""
     from qgis.core import QgsFeatureRequest
@@ -248,5 +247,5 @@ def _check_year(alg, offer, name, year):
     if year is None or not offer.years or year in offer.years:
         return year
     raise VeerkrachtError(
-        f"'{_label(alg, name)}' is {year}, maar '{offer.name}' heeft de jaren {', '.join(map(str, offer.years))}."
+        f"'{label_of(alg, name)}' is {year}, maar '{offer.name}' heeft de jaren {', '.join(map(str, offer.years))}."
     )

@@ -11,39 +11,35 @@ MATCH_SHARE = 0.9
 def add_start_layer(alg, parameters, context, plan):
     """Fill in the Plan's start-layer part; VeerkrachtError naming the labels when it cannot be used."""
     from ..veerkracht_plugin.core.detect import column_names, first_present, year_in_name
-    from .make_maps_plan import _filled_fields, _label
+    from .make_maps_plan import filled_fields, label_of
 
     if plan.table_start:
         raise VeerkrachtError(
-            f"Kies óf '{_label(alg, alg.BUURTEN_START)}' óf kerncijfers van een beginjaar, niet allebei."
+            f"Kies óf '{label_of(alg, alg.BUURTEN_START)}' óf kerncijfers van een beginjaar, niet allebei."
         )
     start = alg.parameterAsSource(parameters, alg.BUURTEN_START, context)
     names = column_names()
-    filled = _filled_fields(start, names["gevuld"])
+    filled = filled_fields(start, names["gevuld"])
     columns, notes = [], []
     for column in plan.counts + plan.shares:
         found = _same_measure(column, filled, names["componenten"])
         if found is None:
             raise VeerkrachtError(
-                f"'{_label(alg, alg.BUURTEN_START)}' ({start.sourceName()}) heeft geen gevuld veld voor component "
+                f"'{label_of(alg, alg.BUURTEN_START)}' ({start.sourceName()}) heeft geen gevuld veld voor component "
                 f"'{column}' (of het is -99995: 'komt in een latere versie'). Gevulde velden: "
                 f"{', '.join(filled[:15]) or 'geen'}."
             )
         columns.append(found)
     inwoners = first_present(names["inwoners"], filled)
     if inwoners is None:
-        raise VeerkrachtError(f"'{_label(alg, alg.BUURTEN_START)}' heeft geen gevuld veld met inwoners.")
+        raise VeerkrachtError(f"'{label_of(alg, alg.BUURTEN_START)}' heeft geen gevuld veld met inwoners.")
     year = plan.kwb_start or year_in_name(start.sourceName()) or year_in_name(str(parameters[alg.BUURTEN_START]))
     if year is None:
         raise VeerkrachtError(
-            f"Vul '{_label(alg, alg.KWB_YEAR_START)}' in: de naam van '{start.sourceName()}' noemt geen jaar."
+            f"Vul '{label_of(alg, alg.KWB_YEAR_START)}' in: de naam van '{start.sourceName()}' noemt geen jaar."
         )
-    shares = []
-    for column in columns[len(plan.counts) :]:
-        denominator = _denominator(column, filled, names["componenten"])
-        shares.append(f"{column}:{denominator}" if denominator else column)
     plan.start_layer, plan.start_columns, plan.start_inwoners = parameters[alg.BUURTEN_START], columns, inwoners
-    plan.start_shares, plan.kwb_start = ",".join(shares), year
+    plan.kwb_start = year
     plan.start_match = _code_match(alg.parameterAsSource(parameters, alg.INPUT, context), start)
     how = "op buurtcode gekoppeld" if plan.start_match >= MATCH_SHARE else "omgerekend naar de buurten (herindelen)"
     plan.notes.append(
@@ -65,13 +61,19 @@ def _same_measure(column, fields, components):
     return None
 
 
-def _denominator(column, fields, components):
-    from ..veerkracht_plugin.core.detect import first_present
+def share_spec(shares, fields):
+    """herindelen's SHARES text: each share with its denominator (resources/kolommen.json) where ``fields`` has
+    one, e.g. 'percentage_huishoudens_met_laag_inkomen:aantal_huishoudens'."""
+    from ..veerkracht_plugin.core.detect import column_names, first_present
 
-    for component in components.values():
-        if isinstance(component, dict) and first_present([column], component["kolommen"]):
-            return first_present(component.get("noemer", []), fields)
-    return None
+    specs = []
+    for column in shares:
+        denominator = None
+        for component in column_names()["componenten"].values():
+            if isinstance(component, dict) and first_present([column], component["kolommen"]):
+                denominator = first_present(component.get("noemer", []), fields)
+        specs.append(f"{column}:{denominator}" if denominator else column)
+    return ",".join(specs)
 
 
 def _code_match(buurten, start):
