@@ -3,8 +3,7 @@ selected buurt's classes over the periods."""
 
 import pytest
 from qgis.core import QgsProject, QgsVectorLayer
-from qgis.PyQt import sip
-from test_dock_state import drop, make_dock
+from test_dock_state import dock_on, drop, make_dock
 from test_time_series import LABELS, series  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures("provider")
@@ -12,16 +11,9 @@ pytestmark = pytest.mark.usefixtures("provider")
 
 @pytest.fixture
 def dock_on_series(qgis_iface, series):  # noqa: F811
-    project = QgsProject.instance()
-    project.clear()
-    layer = QgsVectorLayer(str(series[0]), "Baarn door de tijd", "ogr")
-    assert layer.isValid() and layer.featureCount() == 21 * len(LABELS)
-    project.addMapLayer(layer)
-    widget = make_dock(qgis_iface)
-    yield widget, layer
-    if not sip.isdeleted(widget):
-        drop(widget)
-    project.clear()
+    with dock_on(qgis_iface, series[0], "Baarn door de tijd") as (widget, layer):
+        assert layer.featureCount() == 21 * len(LABELS)
+        yield widget, layer
 
 
 def test_periods_are_offered_and_filter_the_map(dock_on_series):

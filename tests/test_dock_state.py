@@ -5,11 +5,13 @@ On the Utrecht sample maps: a layer with only `statcode` (no gemeentecode, no ge
 classes on the stand-in afw thresholds, so its labels end with " (voorlopige grenzen)".
 """
 
+from contextlib import contextmanager
+
 import pytest
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsProject
 from qgis.PyQt import sip
 
-from helpers import run
+from helpers import only_layer_in_project, run
 
 pytestmark = pytest.mark.usefixtures("provider")
 
@@ -38,19 +40,24 @@ def drop(widget):
     sip.delete(widget)
 
 
+@contextmanager
+def dock_on(iface, path, name):
+    """A dock on a project that holds only the layer at ``path``."""
+    with only_layer_in_project(path, name) as layer:
+        assert layer.isValid()
+        widget = make_dock(iface)
+        try:
+            yield widget, layer
+        finally:
+            if not sip.isdeleted(widget):
+                drop(widget)
+
+
 @pytest.fixture
 def utrecht(qgis_iface, utrecht_maps):
-    project = QgsProject.instance()
-    project.clear()
-    layer = QgsVectorLayer(str(utrecht_maps), "Utrecht", "ogr")
-    assert layer.isValid()
-    assert "gemeentecode" not in layer.fields().names() and "statcode" in layer.fields().names()
-    project.addMapLayer(layer)
-    widget = make_dock(qgis_iface)
-    yield widget, layer
-    if not sip.isdeleted(widget):
-        drop(widget)
-    project.clear()
+    with dock_on(qgis_iface, utrecht_maps, "Utrecht") as (widget, layer):
+        assert "gemeentecode" not in layer.fields().names() and "statcode" in layer.fields().names()
+        yield widget, layer
 
 
 def listed(widget):
