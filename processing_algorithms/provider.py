@@ -32,6 +32,7 @@ def algorithm_classes():
     from .export_geopackage import ExportGeoPackageAlgorithm
     from .join_indicators import JoinIndicatorsAlgorithm
     from .make_maps import MakeMapsAlgorithm
+    from .open_data import OpenDataAlgorithm
     from .reallocate import ReallocateAlgorithm
     from .time_series import TimeSeriesAlgorithm
     from .vastgoed_per_buurt import VastgoedPerBuurtAlgorithm
@@ -40,6 +41,7 @@ def algorithm_classes():
 
     return [
         MakeMapsAlgorithm,
+        OpenDataAlgorithm,
         JoinIndicatorsAlgorithm,
         ReallocateAlgorithm,
         VulnerabilityIndexAlgorithm,

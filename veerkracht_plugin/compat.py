@@ -40,6 +40,7 @@ if NEW_ENUMS:
     DOUBLE = Qgis.ProcessingNumberParameterType.Double
     NO_GEOMETRY = Qgis.FeatureRequestFlag.NoGeometry
     NO_GEOMETRY_WKB = Qgis.WkbType.NoGeometry
+    MULTIPOLYGON_WKB = Qgis.WkbType.MultiPolygon
     SKIP_GEOMETRY_CHECKS = Qgis.ProcessingFeatureSourceFlag.SkipGeometryValidityChecks
     NO_THREADING = Qgis.ProcessingAlgorithmFlag.NoThreading
     ADVANCED = Qgis.ProcessingParameterFlag.Advanced
@@ -51,6 +52,7 @@ else:
     DOUBLE = QgsProcessingParameterNumber.Type.Double
     NO_GEOMETRY = QgsFeatureRequest.Flag.NoGeometry
     NO_GEOMETRY_WKB = QgsWkbTypes.Type.NoGeometry
+    MULTIPOLYGON_WKB = QgsWkbTypes.Type.MultiPolygon
     SKIP_GEOMETRY_CHECKS = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
     NO_THREADING = QgsProcessingAlgorithm.Flag.FlagNoThreading
     ADVANCED = QgsProcessingParameterDefinition.Flag.FlagAdvanced
@@ -119,3 +121,9 @@ def rd_new():
     from qgis.core import QgsCoordinateReferenceSystem
 
     return QgsCoordinateReferenceSystem(RD_NEW_AUTHID)
+
+
+def set_transfer_timeout(request, seconds):
+    """Abort a request that receives nothing for ``seconds`` (Qt 5.15+); older Qt: QGIS' own network timeout."""
+    if hasattr(request, "setTransferTimeout"):
+        request.setTransferTimeout(int(seconds * 1000))

@@ -1,0 +1,151 @@
+"""What 'Open data ophalen' does, step by step: per year the buurten and wijken of the chosen gemeenten, the
+Leefbaarometer scores, optionally the national attribute tables (the reference set), and a 'bronnen' table."""
+
+from .fetch import fetch_layer
+from .layers import write_features
+from .requests import field_report, rename
+
+NATIONAL_LBM = "leefbaarometer_nl"
+LICENCE_NOTE = "Herkomst en licentie per rij; vermeld de bron bij elk gebruik van de kaarten."
+
+
+class OpenDataError(Exception):
+    """Dutch, for the user."""
+
+
+class OpenDataJob:
+    def __init__(self, sources, cache, get, feedback, temp_folder, refresh=False):
+        self.sources, self.cache, self.get, self.feedback = sources, cache, get, feedback
+        self.temp_folder, self.refresh = temp_folder, refresh
+        self.rows = []  # the 'bronnen' table
+        self.steps_done, self.steps = 0, 1
+
+    def run(self, path, gemeenten, years, lbm_years, national):
+        codes = [code for code, _ in gemeenten]
+        self.steps = len(years) * (2 * len(codes) + national) + len(lbm_years) * (len(codes) + national)
+        for year in years:
+            edition = self.sources.edition("wijkenbuurten", year)
+            for layer in ("buurten", "wijken"):
+                features = []
+                for code, name in gemeenten:
+                    found = self._fetch(edition, layer, code)
+                    if layer == "buurten" and not found:
+                        raise OpenDataError(
+                            f"{edition.title} {year} heeft geen buurten voor {name} ({code}). Bestond de gemeente in "
+                            f"{year} al onder deze code? Na een herindeling heeft een gemeente een nieuwe code; "
+                            f"kies dan een later jaar."
+                        )
+                    features += found
+                self._report_fields(edition, features, layer)
+                self._write(features, edition.field_map, path, f"{layer}_{year}")
+                if layer == "buurten" and national:
+                    self._national_table(edition, path, _present_names(edition, features))
+        lbm = []
+        for year in lbm_years:
+            edition = self.sources.edition("leefbaarometer", year)
+            for code, name in gemeenten:
+                found = self._fetch(edition, "scores", code)
+                if not found:
+                    self.feedback.pushWarning(f"Leefbaarometer {year}: geen scores voor {name} ({code}).")
+                lbm += _with_year(found, year)
+        self._write(lbm, self._lbm_map(lbm_years), path, "leefbaarometer", geometry=False)
+        if national:
+            rows = []
+            for year in lbm_years:
+                edition = self.sources.edition("leefbaarometer", year)
+                own = [f for f in lbm if f["properties"]["jaar"] == year]
+                names = _present_names(edition, own) or _names(edition)
+                rows += _with_year(self._fetch(edition, "scores", None, properties=names), year)
+            self._write(rows, self._lbm_map(lbm_years), path, NATIONAL_LBM, geometry=False)
+        self._write([{"properties": row} for row in self.rows], {}, path, "bronnen", geometry=False)
+
+    def _fetch(self, edition, layer, gemeente, properties=None):
+        if self.feedback.isCanceled():
+            return []
+        cached, from_cache = fetch_layer(
+            edition,
+            layer,
+            gemeente,
+            self.get,
+            self.cache,
+            self.sources.page_size,
+            self.feedback,
+            properties,
+            self.refresh,
+        )
+        area = gemeente or "heel Nederland"
+        if from_cache:
+            self.feedback.pushInfo(
+                f"Uit de cache (opgehaald {cached.fetched_at}): {edition.title} {edition.year}, {layer}, {area}. "
+                f"Kies 'Opnieuw ophalen' voor de nieuwste versie van de dienst."
+            )
+        self.rows.append(
+            {
+                "bron": edition.source,
+                "titel": edition.title,
+                "jaar": edition.year,
+                "laag": layer,
+                "gebied": area,
+                "url": cached.url,
+                "editie": cached.service_time or f"{edition.title} {edition.year}",
+                "opgehaald": cached.fetched_at,
+                "uit_cache": 1 if from_cache else 0,
+                "objecten": len(cached.features),
+                "licentie": edition.licence,
+            }
+        )
+        self.steps_done += 1
+        self.feedback.setProgress(100 * self.steps_done / max(self.steps, 1))
+        return cached.features
+
+    def _national_table(self, edition, path, names):
+        features = self._fetch(edition, "buurten", None, properties=names)
+        self._report_fields(edition, features, "buurten (heel Nederland)")
+        self._write(features, edition.field_map, path, f"referentie_{edition.year}", geometry=False)
+
+    def _report_fields(self, edition, features, layer):
+        absent, unpublished = field_report(
+            [{"properties": _renamed_keys(f, edition.field_map)} for f in features], edition.field_map
+        )
+        for name in unpublished:
+            self.feedback.pushWarning(
+                f"{edition.title} {edition.year}, {layer}: veld '{name}' is in deze versie van de editie nog niet "
+                f"gepubliceerd (overal -99995). Een latere versie van de editie heeft het mogelijk: haal dan opnieuw "
+                f"op met 'Opnieuw ophalen'."
+            )
+        if absent and layer == "buurten":
+            self.feedback.pushInfo(
+                f"{edition.title} {edition.year}: niet in deze editie: {', '.join(absent)} (veldkaart in "
+                f"{edition.path})."
+            )
+
+    def _lbm_map(self, years):
+        return self.sources.edition("leefbaarometer", years[0]).field_map if years else {}
+
+    def _write(self, features, field_map, path, name, geometry=True):
+        if self.feedback.isCanceled():
+            return
+        error = write_features(features, field_map, path, name, self.temp_folder, geometry=geometry)
+        if error:
+            raise OpenDataError(f"Kan laag '{name}' niet in {path} schrijven: {error}")
+
+
+def _names(edition):
+    """The source names to ask for in an attribute-only request: the first name of every mapped field."""
+    return [names[0] for names in edition.field_map.values()]
+
+
+def _present_names(edition, features):
+    """The mapped source names the gemeente's own features have: a service may refuse a name it lacks."""
+    present = set()
+    for feature in features:
+        present.update(feature.get("properties") or {})
+    return [name for names in edition.field_map.values() for name in names if name in present]
+
+
+def _renamed_keys(feature, field_map):
+    return rename(feature.get("properties") or {}, field_map)
+
+
+def _with_year(features, year):
+    return [{**f, "properties": {**(f.get("properties") or {}), "jaar": year}} for f in features]

@@ -1,0 +1,59 @@
+"""Fetched GeoJSON features into GeoPackage layers under the canonical field names, through OGR and QGIS'
+writer (RD New for layers with geometry)."""
+
+import json
+import uuid
+from pathlib import Path
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCoordinateTransformContext,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
+
+from ..compat import MULTIPOLYGON_WKB, NO_GEOMETRY_WKB, rd_new
+from .requests import rename
+
+
+def write_features(features, field_map, path, layer_name, temp_folder, extra=None, geometry=True):
+    """Write ``features`` (GeoJSON dicts) as ``layer_name`` into the GeoPackage ``path``; '' or the error.
+    ``extra`` adds constant properties (the Leefbaarometer year)."""
+    renamed = []
+    for feature in features:
+        properties = rename(feature.get("properties") or {}, field_map)
+        properties.update(extra or {})
+        renamed.append(
+            {"type": "Feature", "geometry": feature.get("geometry") if geometry else None, "properties": properties}
+        )
+    scratch = Path(temp_folder) / f"{layer_name}-{uuid.uuid4().hex[:8]}.geojson"
+    with open(scratch, "w", encoding="utf-8") as handle:
+        json.dump({"type": "FeatureCollection", "features": renamed}, handle)
+    try:
+        return _write(scratch, path, layer_name, geometry)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def _write(scratch, path, layer_name, geometry):
+    source = QgsVectorLayer(str(scratch), layer_name, "ogr")
+    if not source.isValid():
+        return f"de opgehaalde gegevens van laag {layer_name} zijn geen leesbare GeoJSON"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = layer_name
+    if Path(path).exists():
+        options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+    if geometry:  # services mix Polygon and MultiPolygon
+        options.overrideGeometryType = MULTIPOLYGON_WKB
+        options.forceMulti = True
+        options.ct = QgsCoordinateTransform(
+            QgsCoordinateReferenceSystem("EPSG:4326"), rd_new(), QgsCoordinateTransformContext()
+        )
+    else:
+        options.overrideGeometryType = NO_GEOMETRY_WKB
+    error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
+        source, str(path), QgsCoordinateTransformContext(), options
+    )
+    return "" if error == QgsVectorFileWriter.WriterError.NoError else message or str(error)

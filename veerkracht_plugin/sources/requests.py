@@ -1,0 +1,132 @@
+"""The requests each protocol needs (OGC API Features, WFS 2.0) and reading their pages. Pure Python: the
+network itself is in network.py, so this can be checked without a server."""
+
+import json
+from urllib.parse import urlencode
+from xml.sax.saxutils import escape
+
+FES = "http://www.opengis.net/fes/2.0"
+
+
+class ResponseError(ValueError):
+    """A body that is not what the service documents (cut off, HTML, another format)."""
+
+
+def gemeente_values(code):
+    """What a gemeente filter template may use: {gemeentecode} = GM0308, {gemeentenummer} = 0308."""
+    return {"gemeentecode": code, "gemeentenummer": code[2:]}
+
+
+def first_url(edition, layer, page_size, gemeente=None, properties=None):
+    """The first page's URL for ``layer`` of ``edition``; ``gemeente`` None = the whole country;
+    ``properties`` = source field names to ask for without geometry (the national attribute tables)."""
+    name = edition.layers[layer]
+    if edition.protocol == "ogcapi":
+        query = {"f": "json", "limit": page_size}
+        if gemeente:
+            rule = edition.gemeente_filter
+            if "parameter" not in rule:
+                raise ValueError(f"Het gemeentefilter van {edition.where()} mist 'parameter' (OGC API).")
+            query[rule["parameter"]] = rule.get("gelijk_aan", "{gemeentecode}").format(**gemeente_values(gemeente))
+        if properties is not None:
+            query["skipGeometry"] = "true"
+            query["properties"] = ",".join(properties)
+        return f"{edition.url}/collections/{name}/items?{urlencode(query)}"
+    if edition.protocol == "wfs":
+        return wfs_page_url(edition, layer, page_size, 0, gemeente, properties)
+    return edition.url.format(year=edition.year)
+
+
+def wfs_page_url(edition, layer, page_size, start, gemeente=None, properties=None):
+    query = {
+        "service": "WFS",
+        "version": "2.0.0",
+        "request": "GetFeature",
+        "typeNames": edition.layers[layer],
+        "outputFormat": "application/json",
+        "srsName": "EPSG:4326",
+        "count": page_size,
+        "startIndex": start,
+    }
+    if gemeente:
+        query["filter"] = wfs_filter(edition, gemeente)
+    if properties is not None:
+        query["propertyName"] = ",".join(properties)
+    return f"{edition.url}?{urlencode(query)}"
+
+
+def wfs_filter(edition, gemeente):
+    """An OGC FES 2.0 filter: CQL_FILTER is reported not to work on PDOK's WFS."""
+    rule = edition.gemeente_filter
+    values = gemeente_values(gemeente)
+    field = escape(rule.get("veld", ""))
+    if "begint_met" in rule:
+        value = escape(rule["begint_met"].format(**values))
+        test = (
+            f'<fes:PropertyIsLike wildCard="*" singleChar="." escapeChar="!"><fes:ValueReference>{field}'
+            f"</fes:ValueReference><fes:Literal>{value}*</fes:Literal></fes:PropertyIsLike>"
+        )
+    else:
+        value = escape(rule.get("gelijk_aan", "{gemeentecode}").format(**values))
+        test = (
+            f"<fes:PropertyIsEqualTo><fes:ValueReference>{field}</fes:ValueReference><fes:Literal>{value}"
+            f"</fes:Literal></fes:PropertyIsEqualTo>"
+        )
+    return f'<fes:Filter xmlns:fes="{FES}">{test}</fes:Filter>'
+
+
+def read_page(body):
+    """(features, next link or None, numberMatched or None, timeStamp or None) of a GeoJSON page."""
+    try:
+        page = json.loads(bytes(body).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        start = bytes(body[:80]).decode("utf-8", "replace").strip()
+        raise ResponseError(f"geen geldige JSON ({error}); het antwoord begint met '{start}'") from None
+    if not isinstance(page, dict) or page.get("type") != "FeatureCollection" or "features" not in page:
+        raise ResponseError("geen GeoJSON FeatureCollection (ander formaat of een foutmelding van de dienst)")
+    following = next(
+        (link.get("href") for link in page.get("links") or [] if isinstance(link, dict) and link.get("rel") == "next"),
+        None,
+    )
+    matched = page.get("numberMatched", page.get("totalFeatures"))
+    return page["features"], following, matched if isinstance(matched, int) else None, page.get("timeStamp")
+
+
+def next_url(edition, layer, page_size, url, features, following, fetched, matched, gemeente, properties):
+    """The next page's URL or None: OGC API by its 'next' link, WFS by startIndex until a short page."""
+    if edition.protocol == "ogcapi":
+        return following
+    if edition.protocol == "wfs":
+        if len(features) < page_size or (matched is not None and fetched >= matched):
+            return None
+        return wfs_page_url(edition, layer, page_size, fetched, gemeente, properties)
+    return None
+
+
+def rename(properties, field_map):
+    """A feature's properties under the canonical names of the field map; other fields keep their own name."""
+    renamed = dict(properties)
+    for canonical, names in field_map.items():
+        for name in names:
+            if name in properties:
+                if name != canonical:
+                    renamed.pop(name, None)
+                renamed[canonical] = properties[name]
+                break
+    return renamed
+
+
+UNPUBLISHED = -99995  # CBS: "published in a later version of this edition"
+
+
+def field_report(features, field_map):
+    """(absent, unpublished): canonical fields of the map that no feature has, and those whose every value is
+    CBS' -99995 (a later version of the edition may have them)."""
+    present, filled = set(), set()
+    for feature in features:
+        properties = feature.get("properties") or {}
+        present.update(properties)
+        filled.update(k for k, v in properties.items() if v is not None and v != UNPUBLISHED)
+    absent = [name for name in field_map if name not in present]
+    unpublished = [name for name in field_map if name in present and name not in filled]
+    return absent, unpublished
