@@ -1,35 +1,24 @@
-"""The gemeente dock: pick a layer and gemeente(n), flip through the nine maps, read the class counts."""
+"""The gemeente dock: pick a layer and gemeente(n), flip through the nine maps, read the class counts.
+
+A gemeente switch sets the layer's filter, zooms to figures read once per layer (dock_figures) and lets QGIS draw;
+it reads nothing else from the file.
+"""
 
 from qgis.core import QgsApplication, QgsCoordinateTransform, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
-from qgis.PyQt.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from qgis.PyQt.QtWidgets import QFrame, QListWidgetItem, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
 
 from .core.catalogue import MAP_IDS, map_entry
-from .dock_periods import PeriodPanel
+from .dock_figures import GemeenteFigures, live_figures
+from .dock_periods import PERIOD_FIELD
+from .dock_sections import DockSections
 from .dock_state import DockMemory, keeping_clean
 from .layer_queries import (
     GemeenteIndex,
     class_expression,
-    class_summary,
+    class_rows,
     combine,
     has_own_stock,
     hold_connection_pool,
@@ -42,7 +31,7 @@ ATLAS_ALGORITHM = "veerkracht:wijkatlas"
 USER_ROLE = Qt.ItemDataRole.UserRole
 
 
-class VeerkrachtDock(DockMemory, QgsDockWidget):
+class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
     def __init__(self, iface, parent=None):
         super().__init__("Veerkracht", parent)
         self.setObjectName("VeerkrachtDock")  # QGIS restores the dock's place by this name
@@ -50,6 +39,9 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
         self.project = QgsProject.instance()
         self.layer = None
         self.index = None
+        self.figures = None  # GemeenteFigures of the chosen layer: every gemeente's figures, read once
+        self._shown = None  # Figures of the buurten the layer shows now; None: to be read again
+        self._listening = (None, [])  # the layer whose signals the dock follows, and those connections
         self._pool = None  # keeps the OGR connection pool of the chosen layer's file (see hold_connection_pool)
         self._styles = None  # the chosen layer's style manager, followed when something else changes its style
         self._styling = False  # the dock itself is changing the layer's style
@@ -60,74 +52,15 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
         self.project.writeProject.connect(self._write)
         self.restore()  # a project read before the dock was made (QGIS started with a project) shows its choice
 
-    # ---- widgets ----
-
     def _build(self):
         body = QWidget(self)
         layout = QVBoxLayout(body)
-        self.layer_combo = QComboBox(body)
-        self.layer_combo.setToolTip("Lagen met de velden van de negen veerkrachtkaarten")
-        layout.addWidget(QLabel("Laag met veerkrachtkaarten"))
-        layout.addWidget(self.layer_combo)
-
-        layout.addWidget(QLabel("Gemeente(n)"))
-        self.search = QLineEdit(body)
-        self.search.setPlaceholderText("Typ om te zoeken, bijvoorbeeld Utrecht of GM0344")
-        self.search.setClearButtonEnabled(True)
-        layout.addWidget(self.search)
-        self.gemeente_list = QListWidget(body)
-        self.gemeente_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.gemeente_list.setToolTip("Kies één of meer gemeenten (Ctrl of Shift voor meer)")
-        self.gemeente_list.setMaximumHeight(110)
-        layout.addWidget(self.gemeente_list)
-        self.all_button = QPushButton("Alle gemeenten", body)
-        layout.addWidget(self.all_button)
-        self.own_only = QCheckBox("Alleen buurten met eigen bezit", body)
-        self.own_only.setToolTip("Beschikbaar voor een laag uit 'Eigen bezit per buurt'")
-        layout.addWidget(self.own_only)
-
-        layout.addWidget(QLabel("Kaart"))
-        self.map_combo = QComboBox(body)
-        for map_id in MAP_IDS:
-            self.map_combo.addItem(style_name(map_id), map_id)
-        self.map_combo.setCurrentIndex(MAP_IDS.index("signalering"))
-        for combo in (self.layer_combo, self.map_combo):  # long titles must not widen the dock
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(16)
-        layout.addWidget(self.map_combo)
-        self.periods = PeriodPanel(body)  # only for a 'Veerkracht door de tijd' layer
-        self.periods.setVisible(False)
-        layout.addWidget(self.periods)
-        self.explanation = QLabel(body)
-        self.explanation.setWordWrap(True)
-        layout.addWidget(self.explanation)
-
-        self.summary = QTableWidget(0, 4, body)
-        self.summary.setHorizontalHeaderLabels(["Klasse", "Buurten", "Inwoners", "Eigen vhe"])
-        self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.summary.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.summary.setToolTip("Klik op een klasse om die buurten te selecteren")
-        self.summary.verticalHeader().setVisible(False)
-        self.summary.setWordWrap(True)  # long labels ("... (voorlopige grenzen)") wrap instead of "zeer ..."
-        self.summary.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.summary.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.summary.setMinimumHeight(210)  # all classes of a five-class map without scrolling
-        layout.addWidget(self.summary, 2)
-
-        pressure_label = QLabel("Buurten met veerkracht onder druk (dubbelklik om te zoomen)")
-        pressure_label.setWordWrap(True)
-        layout.addWidget(pressure_label)
-        self.pressure_list = QListWidget(body)
-        self.pressure_list.setMaximumHeight(110)
-        layout.addWidget(self.pressure_list, 1)
-
-        buttons = QHBoxLayout()
-        self.atlas_button = QPushButton("Atlas maken", body)
-        buttons.addWidget(self.atlas_button)
-        layout.addLayout(buttons)
+        # The dock's sections, top to bottom (built in dock_sections). A new section is one line here: a widget
+        # from its own module added to ``layout``, reading the choice from self.layer and self.chosen_gemeenten().
+        self._add_choice(body, layout)
+        self._add_map(body, layout)
+        self._add_reading(body, layout)
+        self._add_actions(body, layout)
         scroll = QScrollArea(self)  # small screens scroll instead of squeezing the class table
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -166,7 +99,8 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
             self._layer_chosen()
         else:
             self._follow_styles(None)
-            self.layer, self.index, self._pool = None, None, None
+            self._follow_layer(None)
+            self.layer, self.index, self.figures, self._shown, self._pool = None, None, None, None, None
             self.gemeente_list.clear()
             self.summary.setRowCount(0)
             self.pressure_list.clear()
@@ -179,6 +113,7 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
         self.gemeente_list.blockSignals(True)
         self.gemeente_list.clear()
         if self.layer is None:
+            self._follow_layer(None)
             self.gemeente_list.blockSignals(False)
             return
         if style_name(MAP_IDS[0]) not in self.layer.styleManager().styles():
@@ -190,13 +125,14 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
         self._show_map_of_style(self.layer.styleManager().currentStyle())  # the layer's map, as its legend shows
         self.index = GemeenteIndex(self.layer)
         self.periods.set_layer(self.layer)
-        self._follow_selection(self.layer)
+        self._read_figures()
+        self._follow_layer(self.layer)
         own = has_own_stock(self.layer)
         self.own_only.setEnabled(own)
         if not own:
             self.own_only.setChecked(False)
         self.summary.setColumnHidden(3, not own)
-        for gemeente in self.index.gemeenten():
+        for gemeente in self.figures.gemeenten:
             item = QListWidgetItem(gemeente.display)
             item.setData(USER_ROLE, gemeente)
             self.gemeente_list.addItem(item)
@@ -241,29 +177,11 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
                 "Veerkracht", f"Filter werkt niet op laag {self.layer.name()}: {expression}"
             )
             return
-        self.zoom_to_layer()
         self._update_summary()
+        self._zoom_to(self._shown.extent())
 
     def current_map(self):
         return self.map_combo.currentData()
-
-    def _follow_selection(self, layer):
-        """A buurt selected on a layer with periods shows its classes over the periods."""
-        previous = getattr(self, "_selecting", None)
-        if previous is not None and not _is_deleted(previous):
-            try:
-                previous.selectionChanged.disconnect(self._show_history)
-            except TypeError:
-                pass
-        self._selecting = layer if self.periods.layer is not None else None
-        if self._selecting is not None:
-            self._selecting.selectionChanged.connect(self._show_history)
-
-    def _show_history(self, *_args):
-        if self.periods.layer is None or self.layer is None:
-            return
-        selected = self.layer.selectedFeatures()
-        self.periods.show_buurt(selected[0] if selected else None, self.current_map())
 
     def _map_chosen(self, *_args):
         map_id = self.current_map()
@@ -278,10 +196,69 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
             self._update_summary()
             self._show_history()
 
+    # ---- the chosen layer ----
+
+    def _read_figures(self):
+        """Every gemeente's figures, in one pass over the layer (its filter lifted for the moment)."""
+        with keeping_clean(self.project):
+            self.figures = GemeenteFigures(self.index, PERIOD_FIELD if self.periods.layer is not None else None)
+        self._shown = None
+
+    def _figures_now(self):
+        """The figures of the buurten the layer shows: added up from those read once, or read as filtered when
+        the layer is being edited or its filter shows other buurten than the dock's choice."""
+        if not self.layer.isEditable():
+            if self.figures is None:
+                self._read_figures()
+            codes = {gemeente.code for gemeente in self.chosen_gemeenten()}
+            figures = self.figures.choice(codes, self.own_only.isChecked(), self.periods.chosen())
+            if figures.count == self.layer.featureCount():
+                return figures
+        return live_figures(self.layer)
+
+    def _follow_layer(self, layer):
+        """Listen to the chosen layer only: its filter and edits change what the dock shows, committed edits
+        what it read once; on a layer with periods, a selected buurt shows its classes over the periods."""
+        previous, connections = self._listening
+        if previous is not None and not _is_deleted(previous):
+            for signal, slot in connections:
+                try:
+                    signal.disconnect(slot)
+                except TypeError:
+                    pass
+        connections = []
+        if layer is not None:
+            connections = [
+                (layer.subsetStringChanged, self._forget_shown),
+                (layer.layerModified, self._forget_shown),
+                (layer.afterRollBack, self._forget_shown),
+                (layer.afterCommitChanges, self._forget_figures),
+            ]
+            if self.periods.layer is not None:
+                connections.append((layer.selectionChanged, self._show_history))
+            for signal, slot in connections:
+                signal.connect(slot)
+        self._listening = (layer, connections)
+
+    def _forget_shown(self, *_args):
+        self._shown = None
+
+    def _forget_figures(self, *_args):
+        self.figures, self._shown = None, None
+
+    def _show_history(self, *_args):
+        if self.periods.layer is None or self.layer is None:
+            return
+        selected = self.layer.selectedFeatures()
+        self.periods.show_buurt(selected[0] if selected else None, self.current_map())
+
     # ---- reading ----
 
     def _update_summary(self):
-        rows = class_summary(self.layer, self.current_map())
+        if self._shown is None:
+            self._shown = self._figures_now()
+        map_id = self.current_map()
+        rows = class_rows(self.layer, map_id, self._shown.classes[map_id])
         self.summary.setRowCount(len(rows))
         for position, row in enumerate(rows):
             label = QTableWidgetItem(row.label)
@@ -296,13 +273,9 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
 
     def _update_pressure_list(self):
         self.pressure_list.clear()
-        name_field = next(
-            (f for f in ("buurtnaam", "BU_NAAM", "statnaam", "regio") if self.layer.fields().lookupField(f) >= 0), None
-        )
-        for feature in self.layer.getFeatures(class_expression("signalering", 1)):
-            text = str(feature[name_field]) if name_field else f"buurt {feature.id()}"
-            item = QListWidgetItem(text)
-            item.setData(USER_ROLE, feature.id())
+        for feature_id, name in self._shown.pressure:
+            item = QListWidgetItem(name)
+            item.setData(USER_ROLE, feature_id)
             self.pressure_list.addItem(item)
         if self.pressure_list.count() == 0:
             empty = QListWidgetItem("Geen buurten met veerkracht onder druk in deze keuze.")
@@ -319,16 +292,14 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
         feature = self.layer.getFeature(item.data(USER_ROLE))
         self._zoom_to(feature.geometry().boundingBox())
 
-    def zoom_to_layer(self):
-        self.layer.updateExtents()
-        self._zoom_to(self.layer.extent())
-
     def _zoom_to(self, extent):
+        """Show ``extent`` (in the layer's CRS) with a margin; None (no buurten in the choice) keeps the view."""
         canvas = self.iface.mapCanvas()
-        transform = QgsCoordinateTransform(self.layer.crs(), canvas.mapSettings().destinationCrs(), self.project)
-        extent = transform.transformBoundingBox(extent)
-        extent.scale(1.05)
-        canvas.setExtent(extent)
+        if extent is not None:
+            transform = QgsCoordinateTransform(self.layer.crs(), canvas.mapSettings().destinationCrs(), self.project)
+            extent = transform.transformBoundingBox(extent)
+            extent.scale(1.05)
+            canvas.setExtent(extent)
         canvas.refresh()
 
     # ---- atlas ----
@@ -356,6 +327,7 @@ class VeerkrachtDock(DockMemory, QgsDockWidget):
     def disconnect_project(self):
         self._pool = None
         self._follow_styles(None)
+        self._follow_layer(None)
         for signal, slot in (
             (self.project.layersAdded, self.refresh_layers),
             (self.project.layersRemoved, self.refresh_layers),

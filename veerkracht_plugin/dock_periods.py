@@ -61,9 +61,13 @@ class PeriodPanel(QWidget):
     def _field_index(self):
         return self._all.fields().lookupField(PERIOD_FIELD)
 
+    def chosen(self):
+        """The period shown; None on a layer without periods."""
+        return (self.combo.currentData() or None) if self.layer is not None else None
+
     def filter_expression(self):
         """The subset for the chosen period, '' when the layer has no periods."""
-        period = self.combo.currentData() if self.layer is not None else None
+        period = self.chosen()
         if not period:
             return ""
         return f"{QgsExpression.quotedColumnRef(PERIOD_FIELD)} = {QgsExpression.quotedString(period)}"

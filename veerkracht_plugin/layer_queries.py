@@ -5,6 +5,7 @@ with operators every provider understands (=, IN, LIKE, OR), so they work as sub
 GeoJSON, shapefile, PostGIS and memory layers alike.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from qgis.core import QgsDataProvider, QgsExpression, QgsFeatureRequest, QgsProviderRegistry
@@ -76,30 +77,20 @@ class GemeenteIndex:
         self.name_field = find_column(names, GEMEENTE_NAME_FIELDS)
         self.buurt_field = find_column(names, LAYER_KEY_CANDIDATES)
 
-    def gemeenten(self):
-        """Sorted by name; the code comes from the buurt code where the layer has no gemeente code."""
-        fields = [f for f in (self.code_field, self.name_field, self.buurt_field) if f]
-        request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, self.layer.fields())
-        found = {}
-        subset = self.layer.subsetString()
-        if subset:
-            self.layer.setSubsetString("")  # every gemeente of the layer, not only the chosen ones
-        try:
-            features = list(self.layer.getFeatures(request))
-        finally:
-            if subset:
-                self.layer.setSubsetString(subset)
-        for feature in features:
-            code = None
-            if self.code_field:
-                code = normalise_code(feature[self.code_field], "GM")
-            elif self.buurt_field:
-                code = gemeente_of(normalise_code(feature[self.buurt_field]))
-            name = text_or_none(feature[self.name_field]) if self.name_field else None
-            key = code or name
-            if key:
-                found.setdefault(key, Gemeente(code or name, name or code))
-        return sorted(found.values(), key=lambda g: (g.name.lstrip("'").lower(), g.code))
+    def fields(self):
+        """The fields that tell a feature's gemeente."""
+        return [f for f in (self.code_field, self.name_field, self.buurt_field) if f]
+
+    def gemeente_of_feature(self, feature):
+        """The gemeente a feature is listed under; None when its fields tell none."""
+        code = None
+        if self.code_field:
+            code = normalise_code(feature[self.code_field], "GM")
+        elif self.buurt_field:
+            code = gemeente_of(normalise_code(feature[self.buurt_field]))
+        name = text_or_none(feature[self.name_field]) if self.name_field else None
+        key = code or name
+        return Gemeente(key, name or code) if key else None
 
     def filter_expression(self, gemeenten):
         """A subset string selecting these gemeenten; '' for all."""
@@ -113,6 +104,24 @@ class GemeenteIndex:
                 f"{column} LIKE {QgsExpression.quotedString('BU' + g.code[2:] + '%')}" for g in gemeenten
             )
         return _in(self.name_field, [g.name for g in gemeenten])
+
+
+def sort_gemeenten(gemeenten):
+    """As CBS lists them: by name, 's-Gravenhage under S."""
+    return sorted(gemeenten, key=lambda g: (g.name.lstrip("'").lower(), g.code))
+
+
+@contextmanager
+def unfiltered(layer):
+    """Every feature of the layer inside the block, not only those its filter shows now."""
+    subset = layer.subsetString()
+    if subset:
+        layer.setSubsetString("")
+    try:
+        yield layer
+    finally:
+        if subset:
+            layer.setSubsetString(subset)
 
 
 def _in(field, values):
@@ -168,27 +177,46 @@ def legend_labels(layer, map_id):
     return labels
 
 
-def class_summary(layer, map_id):
-    """Buurten and inhabitants per class of ``map_id`` in the layer as filtered now, every class listed, with the
-    labels of the layer's legend."""
-    klasse = field_names(map_id)[1]
-    inwoners = inwoners_field(layer)
-    own = OWN_UNITS_FIELD if has_own_stock(layer) else None
-    fields = [klasse] + [f for f in (inwoners, own) if f]
-    request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, layer.fields())
-    counts, people, units = {}, {}, {}
-    for feature in layer.getFeatures(request):
-        code = feature[klasse]
-        code = 0 if as_python(code) is None else int(code)
-        counts[code] = counts.get(code, 0) + 1
-        for field, totals in ((inwoners, people), (own, units)):
-            value = as_python(feature[field]) if field else None
+class ClassCounts:
+    """Buurten, inhabitants and own units per class code of one map; a NULL class counts as class 0."""
+
+    __slots__ = ("buurten", "people", "units")
+
+    def __init__(self):
+        self.buurten, self.people, self.units = {}, {}, {}
+
+    def add(self, klasse, people, units):
+        """One buurt: its class value and its inhabitants and own units (raw attribute values, NULL allowed)."""
+        code = class_code(klasse)
+        self.buurten[code] = self.buurten.get(code, 0) + 1
+        for value, totals in ((people, self.people), (units, self.units)):
+            value = as_python(value)
             if value is not None and float(value) > 0:
                 totals[code] = totals.get(code, 0) + float(value)
+
+    def merge(self, other):
+        for mine, theirs in ((self.buurten, other.buurten), (self.people, other.people), (self.units, other.units)):
+            for code, value in theirs.items():
+                mine[code] = mine.get(code, 0) + value
+
+
+def class_code(value):
+    return 0 if as_python(value) is None else int(value)
+
+
+def class_rows(layer, map_id, counts):
+    """The class table of ``map_id`` from ``counts``: every class listed, with the labels of the layer's legend."""
     colours = {c["code"]: c["kleur"] for c in map_entry(map_id)["klassen"]}
     colours[0] = load_catalogue()["klasse_0"]["kleur"]
     return [
-        ClassRow(code, label, colours[code], counts.get(code, 0), int(people.get(code, 0)), units.get(code, 0.0))
+        ClassRow(
+            code,
+            label,
+            colours[code],
+            counts.buurten.get(code, 0),
+            int(counts.people.get(code, 0)),
+            counts.units.get(code, 0.0),
+        )
         for code, label in sorted(legend_labels(layer, map_id).items(), key=lambda item: (item[0] == 0, item[0]))
     ]
 

@@ -1,0 +1,135 @@
+"""The figures the dock shows for a choice: where its buurten lie, their classes on every map, those under pressure.
+
+Switching gemeente used to read the chosen buurten three times after setting the filter (the extent, the class
+counts, the list 'onder druk'), each a query on the whole file. Now the dock reads every feature of a layer once,
+when the layer is chosen, and tallies it under its group (gemeente, own stock or not, period); a choice adds its
+groups together, so a switch reads nothing and QGIS only filters and draws. A layer being edited is read as
+filtered (one query), since its edit buffer changes what the filter shows.
+"""
+
+from qgis.core import QgsFeatureRequest, QgsRectangle
+
+from .compat import as_python, text_or_none
+from .core.catalogue import MAP_IDS, field_names
+from .layer_queries import (
+    OWN_UNITS_FIELD,
+    ClassCounts,
+    class_code,
+    has_own_stock,
+    inwoners_field,
+    sort_gemeenten,
+    unfiltered,
+)
+
+NAME_FIELDS = ("buurtnaam", "BU_NAAM", "statnaam", "regio")
+PRESSURE_MAP, PRESSURE_CLASS = "signalering", 1  # 'Buurten met veerkracht onder druk'
+
+
+class Figures:
+    """The tally of a set of buurten: how many, their bounding box, class counts per map, those under pressure."""
+
+    def __init__(self):
+        self.count = 0
+        self.bounds = None  # [xmin, ymin, xmax, ymax] in the layer's CRS, None without geometries
+        self.classes = {map_id: ClassCounts() for map_id in MAP_IDS}
+        self.pressure = []  # (feature id, name) in feature id order
+
+    def add(self, reader, feature):
+        self.count += 1
+        attributes = feature.attributes()
+        people = attributes[reader.inwoners] if reader.inwoners >= 0 else None
+        units = attributes[reader.own] if reader.own >= 0 else None
+        for map_id, index in reader.klasse.items():
+            self.classes[map_id].add(attributes[index], people, units)
+        pressure = as_python(attributes[reader.klasse[PRESSURE_MAP]])
+        if pressure is not None and class_code(pressure) == PRESSURE_CLASS:
+            name = str(attributes[reader.name]) if reader.name >= 0 else f"buurt {feature.id()}"
+            self.pressure.append((feature.id(), name))
+        geometry = feature.geometry()
+        if not geometry.isNull():
+            box = geometry.boundingBox()
+            self._grow([box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()])
+
+    def merge(self, other):
+        self.count += other.count
+        for map_id, counts in other.classes.items():
+            self.classes[map_id].merge(counts)
+        self.pressure.extend(other.pressure)
+        if other.bounds is not None:
+            self._grow(other.bounds)
+
+    def _grow(self, box):
+        if self.bounds is None:
+            self.bounds = list(box)
+        else:
+            bounds = self.bounds
+            bounds[0], bounds[1] = min(bounds[0], box[0]), min(bounds[1], box[1])
+            bounds[2], bounds[3] = max(bounds[2], box[2]), max(bounds[3], box[3])
+
+    def extent(self):
+        """The buurten's extent in the layer's CRS (what layer.extent() gives when filtered to them); None if none."""
+        return QgsRectangle(*self.bounds) if self.bounds is not None else None
+
+
+class FigureReader:
+    """Where a layer keeps what the figures read (field indexes, -1 where it has none)."""
+
+    def __init__(self, layer, extra_fields=()):
+        fields = layer.fields()
+        self.klasse = {map_id: fields.lookupField(field_names(map_id)[1]) for map_id in MAP_IDS}
+        people = inwoners_field(layer)
+        self.inwoners = fields.lookupField(people) if people else -1
+        self.own = fields.lookupField(OWN_UNITS_FIELD) if has_own_stock(layer) else -1
+        self.name = next((fields.lookupField(n) for n in NAME_FIELDS if fields.lookupField(n) >= 0), -1)
+        read = [*self.klasse.values(), self.inwoners, self.own, self.name]
+        read += [fields.lookupField(name) for name in extra_fields]
+        self.request = QgsFeatureRequest().setSubsetOfAttributes(sorted({i for i in read if i >= 0}))
+
+
+def live_figures(layer):
+    """The figures of the layer as it is filtered now (and edited, if it is), in one query."""
+    reader = FigureReader(layer)
+    figures = Figures()
+    for feature in layer.getFeatures(reader.request):
+        figures.add(reader, feature)
+    return figures
+
+
+class GemeenteFigures:
+    """Every group's figures of one layer, read once; ``choice`` adds up the groups a dock choice shows."""
+
+    def __init__(self, index, period_field=None):
+        layer = index.layer
+        self.period = layer.fields().lookupField(period_field) if period_field else -1
+        reader = FigureReader(layer, index.fields() + ([period_field] if self.period >= 0 else []))
+        self.groups, found = {}, {}
+        with unfiltered(layer):
+            for feature in layer.getFeatures(reader.request):
+                gemeente = index.gemeente_of_feature(feature)
+                if gemeente is not None:
+                    found.setdefault(gemeente.code, gemeente)  # the first feature's name, as GemeenteIndex lists
+                key = (gemeente.code if gemeente else None, self._own(reader, feature), self._period(feature))
+                group = self.groups.get(key)
+                if group is None:
+                    group = self.groups[key] = Figures()
+                group.add(reader, feature)
+        self.gemeenten = sort_gemeenten(found.values())
+
+    def choice(self, codes, own_only, period):
+        """The figures of the gemeenten ``codes`` (all for none), only buurten with own stock if ``own_only``,
+        in ``period`` (None: a layer without periods)."""
+        total = Figures()
+        for (code, own, group_period), figures in self.groups.items():
+            if (not codes or code in codes) and (own or not own_only) and (period is None or group_period == period):
+                total.merge(figures)
+        total.pressure.sort()
+        return total
+
+    @staticmethod
+    def _own(reader, feature):
+        """As the filter '"eigen_vhe" > 0' tells it."""
+        value = as_python(feature.attributes()[reader.own]) if reader.own >= 0 else None
+        return value is not None and float(value) > 0
+
+    def _period(self, feature):
+        return text_or_none(feature.attributes()[self.period]) if self.period >= 0 else None

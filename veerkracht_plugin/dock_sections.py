@@ -1,0 +1,93 @@
+"""The dock's widgets, section by section (mixed into VeerkrachtDock, which lays the sections out in _build)."""
+
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+)
+
+from .core.catalogue import MAP_IDS
+from .dock_periods import PeriodPanel
+from .styling import style_name
+
+
+class DockSections:
+    """Each method adds one section's widgets to the dock's layout and keeps them as attributes of the dock."""
+
+    def _add_choice(self, body, layout):
+        """Layer and gemeente(n)."""
+        self.layer_combo = QComboBox(body)
+        self.layer_combo.setToolTip("Lagen met de velden van de negen veerkrachtkaarten")
+        layout.addWidget(QLabel("Laag met veerkrachtkaarten"))
+        layout.addWidget(self.layer_combo)
+
+        layout.addWidget(QLabel("Gemeente(n)"))
+        self.search = QLineEdit(body)
+        self.search.setPlaceholderText("Typ om te zoeken, bijvoorbeeld Utrecht of GM0344")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.gemeente_list = QListWidget(body)
+        self.gemeente_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.gemeente_list.setToolTip("Kies één of meer gemeenten (Ctrl of Shift voor meer)")
+        self.gemeente_list.setMaximumHeight(110)
+        layout.addWidget(self.gemeente_list)
+        self.all_button = QPushButton("Alle gemeenten", body)
+        layout.addWidget(self.all_button)
+        self.own_only = QCheckBox("Alleen buurten met eigen bezit", body)
+        self.own_only.setToolTip("Beschikbaar voor een laag uit 'Eigen bezit per buurt'")
+        layout.addWidget(self.own_only)
+
+    def _add_map(self, body, layout):
+        """Which of the nine maps, and (on a layer with periods) which period."""
+        layout.addWidget(QLabel("Kaart"))
+        self.map_combo = QComboBox(body)
+        for map_id in MAP_IDS:
+            self.map_combo.addItem(style_name(map_id), map_id)
+        self.map_combo.setCurrentIndex(MAP_IDS.index("signalering"))
+        for combo in (self.layer_combo, self.map_combo):  # long titles must not widen the dock
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
+        layout.addWidget(self.map_combo)
+        self.periods = PeriodPanel(body)  # only for a 'Veerkracht door de tijd' layer
+        self.periods.setVisible(False)
+        layout.addWidget(self.periods)
+        self.explanation = QLabel(body)
+        self.explanation.setWordWrap(True)
+        layout.addWidget(self.explanation)
+
+    def _add_reading(self, body, layout):
+        """The class table and the buurten under pressure."""
+        self.summary = QTableWidget(0, 4, body)
+        self.summary.setHorizontalHeaderLabels(["Klasse", "Buurten", "Inwoners", "Eigen vhe"])
+        self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.summary.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.summary.setToolTip("Klik op een klasse om die buurten te selecteren")
+        self.summary.verticalHeader().setVisible(False)
+        self.summary.setWordWrap(True)  # long labels ("... (voorlopige grenzen)") wrap instead of "zeer ..."
+        self.summary.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.summary.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.summary.setMinimumHeight(210)  # all classes of a five-class map without scrolling
+        layout.addWidget(self.summary, 2)
+
+        pressure_label = QLabel("Buurten met veerkracht onder druk (dubbelklik om te zoomen)")
+        pressure_label.setWordWrap(True)
+        layout.addWidget(pressure_label)
+        self.pressure_list = QListWidget(body)
+        self.pressure_list.setMaximumHeight(110)
+        layout.addWidget(self.pressure_list, 1)
+
+    def _add_actions(self, body, layout):
+        buttons = QHBoxLayout()
+        self.atlas_button = QPushButton("Atlas maken", body)
+        buttons.addWidget(self.atlas_button)
+        layout.addLayout(buttons)
