@@ -290,7 +290,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             lbm,
             plan.lbm_end,
             f"lbm{plan.lbm_end}_",
-            ["afw", "onv"],
+            ["afw", "onv"] + ([plan.lbm_class] if plan.lbm_class else []),
             self.tr("Leefbaarometer {} koppelen").format(plan.lbm_end),
             lbm_code,
         )
@@ -365,6 +365,8 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             "MIN_INWONERS": min_inwoners,
             "OUTPUT": parameters[self.OUTPUT],
         }
+        if plan.lbm_class:  # the official classes replace the provisional afw thresholds of map 1
+            maps["LBM_CLASS"] = f"lbm{plan.lbm_end}_{plan.lbm_class}"
         if plan.table_start or plan.start_layer:
             maps["KWETSBAAR_START"] = f"kwetsbaar_{plan.kwb_start}"
         if plan.corporatie or plan.corporatie_layer:

@@ -28,6 +28,7 @@ class Plan:
     start_columns: list = field(default_factory=list)  # its fields, in the order of counts + shares
     start_inwoners: str = None
     start_match: float = 1.0  # share of the buurt layer's codes found in the start layer
+    lbm_class: str = None  # the official Leefbaarometer class column (kscore), when the table has it
 
 
 def make_plan(algorithm, parameters, context, feedback):
@@ -85,8 +86,13 @@ def _plan(alg, parameters, context, feedback):
             f"'{label_of(alg, alg.LBM_YEAR_START)}': '{lbm.name}' heeft geen jaar vóór {lbm_end} met onv."
         )
 
+    lbm_class = next((c for c in names["leefbaarometer_klasse"] if lbm.has(c, lbm_end)), None)
+    if lbm_class:
+        notes.append(f"Leefbaarometer {lbm_end}: de officiële klassen ({lbm_class}) voor kaart 1")
     if parameters.get(alg.KERNCIJFERS_END) in (None, ""):
-        return _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end, notes)
+        plan = _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end, notes)
+        plan.lbm_class = lbm_class
+        return plan
 
     end = _offer(alg, parameters, alg.KERNCIJFERS_END, context, feedback)
     counts, shares = _names(alg, parameters, alg.COUNTS, context), _names(alg, parameters, alg.SHARES, context)
@@ -175,6 +181,7 @@ def _plan(alg, parameters, context, feedback):
         corporatie or None,
         corporatie_layer,
         notes,
+        lbm_class=lbm_class,
     )
 
 
@@ -201,7 +208,7 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
             f"{', '.join(present) or 'geen'}). Kies '{label_of(alg, alg.KERNCIJFERS_END)}', of een latere versie "
             "van deze buurtkaart."
         )
-    kwb_end = _given_int(alg, parameters, alg.KWB_YEAR_END, context) or lbm_end
+    kwb_end = _given_int(alg, parameters, alg.KWB_YEAR_END, context) or _layer_year(alg, parameters, context) or lbm_end
     notes.append(f"kerncijfers uit de buurtlaag zelf: {', '.join(counts + shares)}, inwoners {inwoners}")
     return Plan(
         lbm_start,
@@ -213,6 +220,21 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
         corporatie_layer=first_present(names["corporatie"], filled),
         notes=notes,
     )
+
+
+def _layer_year(alg, parameters, context):
+    """The year of a buurt layer that carries its kerncijfers: in its name (buurten_2023) or its 'jaar' field."""
+    from ..veerkracht_plugin.compat import as_python
+    from ..veerkracht_plugin.core.detect import year_in_name
+
+    layer = alg.parameterAsVectorLayer(parameters, alg.INPUT, context)
+    if layer is None:
+        return None
+    year = year_in_name(layer.name()) or year_in_name(layer.source().split("layername=")[-1])
+    if year is None and layer.fields().indexOf("jaar") >= 0:
+        values = {as_python(v) for v in layer.uniqueValues(layer.fields().indexOf("jaar"), 2)}
+        year = int(values.pop()) if len(values) == 1 and None not in values else None
+    return year
 
 
 def filled_fields(source, share, only=None):

@@ -27,6 +27,7 @@ class VeerkrachtProvider(QgsProcessingProvider):
 def algorithm_classes():
     """All algorithm classes, in the order the menu shows them."""
     from .apply_styles import ApplyStylesAlgorithm
+    from .check_sources import CheckSourcesAlgorithm
     from .compare_editions import CompareEditionsAlgorithm
     from .compute_maps import ComputeMapsAlgorithm
     from .export_geopackage import ExportGeoPackageAlgorithm
@@ -42,6 +43,7 @@ def algorithm_classes():
     return [
         MakeMapsAlgorithm,
         OpenDataAlgorithm,
+        CheckSourcesAlgorithm,
         JoinIndicatorsAlgorithm,
         ReallocateAlgorithm,
         VulnerabilityIndexAlgorithm,

@@ -202,3 +202,29 @@ def test_each_table_is_read_once(shared_data, tmp_path, monkeypatch):
     assert tables._READ == {}, "the tables are let go after the run"
     tables.read_table(shared_data / "baarn" / "kerncijfers-GM0308-2016-2025-long.csv")
     assert tables._READ == {}, "outside makemaps nothing is kept"
+
+
+def test_official_leefbaarometer_classes_replace_the_provisional_thresholds(shared_data, tmp_path):
+    """A Leefbaarometer table with kscore (as 'Open data ophalen' writes it): map 1 is kscore, without the note."""
+    import csv
+
+    source = shared_data / "baarn" / "leefbaarometer-scores-buurten-GM0308-2018-2024.csv"
+    with open(source, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(rows):
+        row["kscore"] = 1 + number % 9  # unrelated to afw: map 1 must take these, not thresholds on afw
+    path = tmp_path / "lbm-met-klassen.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    feedback = RecordingFeedback()
+    job = {**files_only(baarn_job(shared_data)), "LEEFBAAROMETER": str(path), "OUTPUT": str(tmp_path / "k.gpkg")}
+    run("makemaps", job, feedback)
+    expected = {r["bu_code"]: r["kscore"] for r in rows if r["jaar"] == "2024"}
+    layer = QgsVectorLayer(str(tmp_path / "k.gpkg"), "k", "ogr")
+    got = {f["buurtcode"]: (f["leefbaarheid_klasse"], f["leefbaarheid_label"]) for f in layer.getFeatures()}
+    assert {code: c for code, (c, _) in got.items() if c} == {code: expected[code] for code, (c, _) in got.items() if c}
+    assert sum(1 for c, _ in got.values() if c) >= 15
+    assert not any("voorlopige" in label for _, label in got.values())
+    assert any("officiële klassen (kscore)" in info for info in feedback.infos)
