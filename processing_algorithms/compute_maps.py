@@ -3,13 +3,14 @@
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
 
-from ..veerkracht_plugin.compat import INTEGER, POLYGON_SOURCE
+from ..veerkracht_plugin.compat import ADVANCED, INTEGER, POLYGON_SOURCE
 from .base import VeerkrachtAlgorithm
 from .layer_io import frame_rows, output_fields, read_features, write_features
 from .map_results import post_processor
@@ -29,6 +30,7 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
     MIN_INWONERS = "MIN_INWONERS"
     OUTPUT = "OUTPUT"
     REFERENCE = "REFERENTIESET"
+    ONLY_WITH_GEOMETRY = "ONLY_WITH_GEOMETRY"
 
     # parameter -> (canonical column in the core, Dutch description)
     FIELD_PARAMETERS = {
@@ -80,6 +82,13 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
                 self.MIN_INWONERS, self.tr("Minimum aantal inwoners (anders klasse 0)"), INTEGER, 50, minValue=0
             )
         )
+        only = QgsProcessingParameterBoolean(
+            self.ONLY_WITH_GEOMETRY,
+            self.tr("Alleen buurten met geometrie schrijven (buurten zonder geometrie zijn alleen referentieset)"),
+            defaultValue=False,
+        )
+        only.setFlags(only.flags() | ADVANCED)
+        self.addParameter(only)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Veerkrachtkaarten"), POLYGON_SOURCE))
         self.addOutput(QgsProcessingOutputString(self.REFERENCE, self.tr("Gebruikte referentieset")))
 
@@ -137,9 +146,12 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         feedback.setProgressText(self.tr("Schrijven"))
-        write_features(
-            features, attributes, sink, fields, kept, frame_rows(result[[n for n, _ in new_columns]]), feedback
-        )
+        rows = frame_rows(result[[n for n, _ in new_columns]])
+        if self.parameterAsBool(parameters, self.ONLY_WITH_GEOMETRY, context):  # the national reference set
+            kept_rows = [i for i, feature in enumerate(features) if feature.hasGeometry()]
+            features, attributes = [features[i] for i in kept_rows], [attributes[i] for i in kept_rows]
+            rows = [rows[i] for i in kept_rows]
+        write_features(features, attributes, sink, fields, kept, rows, feedback)
 
         self._metadata = (summary, [r.describe() for r in reports])
         return {self.OUTPUT: dest_id, self.REFERENCE: summary}
