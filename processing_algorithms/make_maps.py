@@ -36,6 +36,8 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     KERNCIJFERS_START = "KERNCIJFERS_START"
     KWB_YEAR_START = "KWB_YEAR_START"
     BUURTEN_START = "BUURTEN_START"
+    REFERENTIE = "REFERENTIE"
+    REFERENTIE_START = "REFERENTIE_START"
     COUNTS = "COUNTS"
     SHARES = "SHARES"
     INWONERS_COLUMN = "INWONERS_COLUMN"
@@ -123,6 +125,27 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             "referentieset zeggen dat.",
         )
         add(
+            QgsProcessingParameterVectorLayer(
+                self.REFERENTIE,
+                "Landelijke kerncijfers eindjaar (referentieset Nederland; leeg: alleen de buurtlaag)",
+                [ANY_VECTOR],
+                optional=True,
+            ),
+            "De tabel referentie_<jaar> uit 'Open data ophalen': alle buurten van Nederland zonder geometrie. Dan "
+            "vergelijkt elke klasse een buurt met heel Nederland, zoals de kaarten van Aedes; de uitvoer bevat alleen "
+            "de buurten van de buurtlaag. Kies dan ook de landelijke Leefbaarometer-tabel (leefbaarometer_nl).",
+        )
+        add(
+            QgsProcessingParameterVectorLayer(
+                self.REFERENTIE_START,
+                "Landelijke kerncijfers beginjaar (leeg: geen)",
+                [ANY_VECTOR],
+                optional=True,
+            ),
+            "De tabel referentie_<beginjaar> uit 'Open data ophalen', op buurtcode gekoppeld: buurten met een nieuwe "
+            "code doen voor de ontwikkelingskaarten niet mee.",
+        )
+        add(
             QgsProcessingParameterField(
                 self.LBM_CODE_FIELD,
                 "Codekolom Leefbaarometer (leeg: herkennen)",
@@ -205,9 +228,23 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             return False, self.tr("Kies óf '{}' óf '{}', niet allebei.").format(
                 self._label(self.KERNCIJFERS_START), self._label(self.BUURTEN_START)
             )
+        given = {name for name in self._STARTS if parameters.get(name) not in (None, "")}
+        national = parameters.get(self.REFERENTIE) not in (None, "")
+        if self.REFERENTIE_START in given and not national:
+            return False, self.tr("Vul ook '{}' in.").format(self._label(self.REFERENTIE))
+        if self.REFERENTIE_START in given and len(given) > 1:
+            return False, self.tr("Kies één beginjaarbron: {}.").format(
+                self.tr(" of ").join(f"'{self._label(name)}'" for name in sorted(given))
+            )
+        if national and parameters.get(self.KERNCIJFERS_END) not in (None, ""):
+            return False, self.tr("'{}' gaat samen met kerncijfers uit de buurtlaag, niet met '{}'.").format(
+                self._label(self.REFERENTIE), self._label(self.KERNCIJFERS_END)
+            )
         if parameters.get(self.KERNCIJFERS_START) not in (None, "") and not parameters.get(self.KERNCIJFERS_END):
             return False, self.tr("Vul ook '{}' in.").format(self._label(self.KERNCIJFERS_END))
         return super().checkParameterValues(parameters, context)
+
+    _STARTS = (KERNCIJFERS_START, BUURTEN_START, REFERENTIE_START)
 
     def _label(self, name):
         from .make_maps_plan import label_of
@@ -264,13 +301,19 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             return result["OUTPUT"]
 
         buurten = parameters[self.INPUT]
-        if self.parameterAsSource(parameters, self.INPUT, context).sourceCrs().authid() != RD_NEW_AUTHID:
+        national = parameters.get(self.REFERENTIE) not in (None, "")
+        if national or self.parameterAsSource(parameters, self.INPUT, context).sourceCrs().authid() != RD_NEW_AUTHID:
             reprojected = child(
                 "native:reprojectlayer",
                 {"INPUT": buurten, "TARGET_CRS": RD_NEW_AUTHID, "OUTPUT": "TEMPORARY_OUTPUT"},
                 self.tr("Buurtlaag naar RD New (EPSG:28992)"),
             )
             buurten = reprojected["OUTPUT"]  # Dutch maps in the Dutch CRS: not stretched, RD data asks nothing
+        if national:
+            from .national_reference import with_national_rows
+
+            buurten, own, added = with_national_rows(self, parameters, context, buurten, feedback)
+            plan.national = (own, added, self.parameterAsVectorLayer(parameters, self.REFERENTIE, context).name())
         lbm, lbm_code = (
             parameters[self.LEEFBAAROMETER],
             self.parameterAsString(parameters, self.LBM_CODE_FIELD, context),
@@ -363,6 +406,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             "KWETSBAAR_END": f"kwetsbaar_{plan.kwb_end}",
             "INWONERS": tagged(end_tag, inwoners, plan.inwoners),
             "MIN_INWONERS": min_inwoners,
+            "ONLY_WITH_GEOMETRY": national,
             "OUTPUT": parameters[self.OUTPUT],
         }
         if plan.lbm_class:  # the official classes replace the provisional afw thresholds of map 1
@@ -389,6 +433,13 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         from .map_results import post_processor, result_name
 
         self._output, self._reference = result["OUTPUT"], result["REFERENTIESET"]
+        if plan.national:
+            own, added, table = plan.national
+            self._reference = (
+                f"Referentieset Nederland: elke klasse vergelijkt met alle buurten van het land ({own} buurten van de "
+                f"buurtlaag en {added} andere uit '{table}'); de kaart toont alleen de buurten van de buurtlaag. "
+                + self._reference
+            )
         if plan.start_layer:
             from .start_layer import MATCH_SHARE
 

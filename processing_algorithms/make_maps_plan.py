@@ -29,6 +29,7 @@ class Plan:
     start_inwoners: str = None
     start_match: float = 1.0  # share of the buurt layer's codes found in the start layer
     lbm_class: str = None  # the official Leefbaarometer class column (kscore), when the table has it
+    national: tuple = None  # (own buurten, other buurten, table): classes computed on the whole country
 
 
 def make_plan(algorithm, parameters, context, feedback):
@@ -39,6 +40,10 @@ def make_plan(algorithm, parameters, context, feedback):
         plan = _plan(algorithm, parameters, context, feedback)
         if parameters.get(algorithm.BUURTEN_START) not in (None, ""):
             add_start_layer(algorithm, parameters, context, plan)
+        if parameters.get(algorithm.REFERENTIE_START) not in (None, ""):
+            from .national_reference import add_national_start
+
+            add_national_start(algorithm, parameters, context, plan)
         return plan
     except VeerkrachtError as error:
         raise QgsProcessingException(str(error)) from error

@@ -85,7 +85,10 @@ def test_pages_follow_next_links_and_wfs_start_index():
     wfs = sources.edition("wijkenbuurten", 2019)
     following = next_url(wfs, "buurten", 2, "U", [{}, {}], None, 2, 5, "GM0308", None)
     assert parse_qs(urlsplit(following).query)["startIndex"] == ["2"]
-    assert next_url(wfs, "buurten", 2, "U", [{}], None, 3, 5, "GM0308", None) is None
+    assert next_url(wfs, "buurten", 2, "U", [{}], None, 3, None, "GM0308", None) is None  # a short page
+    capped = next_url(wfs, "buurten", 1000, "U", [{}] * 5, None, 5, 21, "GM0308", None)  # the server caps count
+    assert parse_qs(urlsplit(capped).query)["startIndex"] == ["5"]
+    assert next_url(wfs, "buurten", 1000, "U", [{}], None, 21, 21, "GM0308", None) is None
 
 
 @pytest.mark.parametrize("body", [b'{"type": "FeatureCollection", "feat', b"<html>Service Unavailable</html>", b"{}"])

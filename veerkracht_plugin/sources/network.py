@@ -51,10 +51,11 @@ def _get_once(url, feedback, timeout, authcfg):
     status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
     status = int(status) if status not in (None, "") and str(status) != "NULL" else None
     body = bytes(reply.content())
-    if code == QgsBlockingNetworkRequest.ErrorCode.NoError:
+    failed = reply.error() != QNetworkReply.NetworkError.NoError
+    if code == QgsBlockingNetworkRequest.ErrorCode.NoError and not failed:
         return status or 200, body, None
     timed_out = code == QgsBlockingNetworkRequest.ErrorCode.TimeoutError or (
-        reply.error() == QNetworkReply.NetworkError.OperationCanceledError and time.monotonic() - started >= timeout
+        reply.error() == QNetworkReply.NetworkError.OperationCanceledError and time.monotonic() - started >= timeout * 0.9
     )
     if timed_out:
         return None, b"", "timeout"

@@ -96,8 +96,9 @@ def next_url(edition, layer, page_size, url, features, following, fetched, match
     """The next page's URL or None: OGC API by its 'next' link, WFS by startIndex until a short page."""
     if edition.protocol == "ogcapi":
         return following
-    if edition.protocol == "wfs":
-        if len(features) < page_size or (matched is not None and fetched >= matched):
+    if edition.protocol == "wfs":  # a server may cap count below ours: numberMatched decides where it says it
+        done = fetched >= matched if matched is not None else len(features) < page_size
+        if done or not features:
             return None
         return wfs_page_url(edition, layer, page_size, fetched, gemeente, properties)
     return None

@@ -1,0 +1,164 @@
+"""'Open data ophalen' against a local server that answers as PDOK and the Leefbaarometer do (tests/fake_services.py):
+paging, a 500 then success, a timeout, a malformed body, a moved service, unknown gemeenten, apostrophes, the cache
+with the server stopped. Nothing here touches the internet."""
+
+import csv
+import sqlite3
+
+import pytest
+from helpers import RecordingFeedback, run
+from qgis.core import QgsProcessingException, QgsVectorLayer
+
+from fake_services import FakeServices
+
+pytestmark = pytest.mark.usefixtures("provider")
+
+
+@pytest.fixture
+def services(tmp_path, monkeypatch):
+    with FakeServices() as fake:
+        monkeypatch.setenv("VEERKRACHT_BRONNEN", str(fake.write_bronnen(tmp_path / "bronnen.json")))
+        monkeypatch.setenv("VEERKRACHT_CACHE", str(tmp_path / "cache"))
+        yield fake
+
+
+def fetch(tmp_path, feedback=None, **parameters):
+    parameters = {"GEMEENTEN": "Baarn", "NATIONAL": False, "OUTPUT": str(tmp_path / "open.gpkg"), **parameters}
+    run("opendata", parameters, feedback)
+    return tmp_path / "open.gpkg"
+
+
+def layer(path, name):
+    found = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
+    assert found.isValid(), f"{name} ontbreekt in {path}"
+    return found
+
+
+def table(path, name):
+    with sqlite3.connect(path) as db:
+        cursor = db.execute(f'select * from "{name}"')
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]
+
+
+def test_baarn_by_name_gives_both_years_wijken_scores_and_sources(services, tmp_path, shared_data):
+    feedback = RecordingFeedback()
+    path = fetch(tmp_path, feedback)  # the default years: 2019 (WFS, old field names) and 2023 (OGC API)
+    end, start = layer(path, "buurten_2023"), layer(path, "buurten_2019")
+    assert end.featureCount() == start.featureCount() == 21
+    assert end.crs().authid() == start.crs().authid() == "EPSG:28992"
+    for name in ("buurtcode", "aantal_inwoners", "aantal_personen_met_een_alg_bijstandsuitkering_tot"):
+        assert start.fields().indexOf(name) >= 0, name  # renamed from bu_code, aant_inw, a_soz_wb
+    with open(shared_data / "baarn" / "kerncijfers-GM0308-2016-2025-long.csv", encoding="utf-8") as handle:
+        expected = {
+            r["buurtcode"]: float(r["value"])
+            for r in csv.DictReader(handle)
+            if r["indicator"] == "aantal_inwoners" and r["table_year"] == "2019" and r["value"]
+            and r["buurtcode"].startswith("BU")
+        }
+    got = {f["buurtcode"]: f["aantal_inwoners"] for f in start.getFeatures()}
+    assert {code: got[code] for code in expected} == pytest.approx(expected)
+    assert layer(path, "wijken_2023").featureCount() >= 1
+    scores = table(path, "leefbaarometer")
+    assert {row["jaar"] for row in scores} == {2020, 2024}  # nearest to 2019 and 2023
+    assert all(1 <= row["kscore"] <= 9 for row in scores) and "konv" in scores[0]
+    assert len({row["bu_code"] for row in scores}) == 21
+    sources = table(path, "bronnen")
+    assert {(row["bron"], row["jaar"], row["laag"]) for row in sources} >= {
+        ("wijkenbuurten", 2019, "buurten"),
+        ("wijkenbuurten", 2023, "wijken"),
+        ("leefbaarometer", 2024, "scores"),
+    }
+    assert all(row["url"].startswith(services.base) and row["licentie"] and row["opgehaald"] for row in sources)
+    assert not any(row["uit_cache"] for row in sources)
+    assert all(path.startswith("/") for _, path in services.requests)  # every request went to the local server
+
+
+def test_many_pages_are_followed(services, tmp_path):
+    services.page_size_cap = 5
+    path = fetch(tmp_path)
+    assert layer(path, "buurten_2023").featureCount() == 21
+    assert layer(path, "buurten_2019").featureCount() == 21
+    oapif = [p for _, p in services.requests if "wijken-en-buurten-2023/ogc/v1/collections/buurten/items" in p]
+    wfs = [p for _, p in services.requests if "wijkenbuurten/2019/wfs" in p and "buurten&" in p.replace("%3A", ":")]
+    assert len(oapif) == 5 and len(wfs) >= 5
+
+
+def test_a_500_is_tried_once_more(services, tmp_path):
+    services.fail("wijken-en-buurten-2023", status=500, times=1)
+    feedback = RecordingFeedback()
+    path = fetch(tmp_path, feedback)
+    assert layer(path, "buurten_2023").featureCount() == 21
+    assert any("HTTP 500" in w and "nog één poging" in w for w in feedback.warnings)
+
+
+def test_two_500s_stop_with_the_url_and_status(services, tmp_path):
+    services.fail("wijken-en-buurten-2023", status=503, times=2)
+    with pytest.raises(QgsProcessingException, match=r"wijken-en-buurten-2023.*HTTP 503.*later opnieuw"):
+        fetch(tmp_path)
+    assert not (tmp_path / "open.gpkg").exists()
+
+
+def test_a_timeout_names_the_url(services, tmp_path):
+    services.delay("buurtscore24", 4)
+    with pytest.raises(QgsProcessingException, match=r"Geen antwoord van http://127\.0\.0\.1.*lbm3/ows.*binnen 1 s"):
+        fetch(tmp_path, TIMEOUT=1)
+
+
+def test_a_malformed_body_names_the_url_and_the_line_to_fix(services, tmp_path):
+    services.malformed("wijken-en-buurten-2023")
+    with pytest.raises(QgsProcessingException, match=r"onbruikbaar: geen geldige JSON.*'wijkenbuurten' -> 'jaren' -> '2023'"):
+        fetch(tmp_path)
+
+
+def test_a_moved_service_names_the_status_and_the_line_to_fix(services, tmp_path, monkeypatch):
+    moved = services.write_bronnen(
+        tmp_path / "verhuisd.json",
+        {"bronnen": {"wijkenbuurten": {"jaren": {"2023": {"url": f"{services.base}/api.pdok.nl/cbs/oud/ogc/v1"}}}}},
+    )
+    monkeypatch.setenv("VEERKRACHT_BRONNEN", str(moved))
+    with pytest.raises(QgsProcessingException, match=r"HTTP 404.*'wijkenbuurten' -> 'jaren' -> '2023' in .*verhuisd\.json"):
+        fetch(tmp_path)
+
+
+def test_unknown_gemeenten(services, tmp_path):
+    with pytest.raises(QgsProcessingException, match=r"Onbekende gemeente: 'Barn' \(bedoelt u Baarn"):
+        fetch(tmp_path, GEMEENTEN="Barn")
+    with pytest.raises(QgsProcessingException, match=r"geen buurten voor GM9999"):
+        fetch(tmp_path, GEMEENTEN="GM9999")
+
+
+def test_a_name_with_an_apostrophe(services, tmp_path):
+    path = fetch(tmp_path, GEMEENTEN="s-hertogenbosch, baarn")
+    codes = {f["gemeentecode"] for f in layer(path, "buurten_2023").getFeatures()}
+    assert codes == {"GM0796", "GM0308"}
+
+
+def test_the_second_run_works_from_the_cache_with_the_server_stopped(services, tmp_path):
+    fetch(tmp_path)
+    services.stop()
+    feedback = RecordingFeedback()
+    path = fetch(tmp_path, feedback, OUTPUT=str(tmp_path / "tweede.gpkg"))
+    assert layer(tmp_path / "tweede.gpkg", "buurten_2023").featureCount() == 21
+    assert any("Uit de cache" in info for info in feedback.infos)
+    assert all(row["uit_cache"] == 1 for row in table(path.parent / "tweede.gpkg", "bronnen"))
+
+
+def test_a_field_not_yet_published_is_named(services, tmp_path):
+    feedback = RecordingFeedback()
+    fetch(tmp_path, feedback, YEAR_START=2022, YEAR_END=2024)
+    assert any(
+        "perc_huurwoningen_in_bezit_woningcorporaties" in w and "2024" in w and "latere versie" in w
+        for w in feedback.warnings
+    )
+
+
+def test_the_national_reference_tables(services, tmp_path):
+    path = fetch(tmp_path, NATIONAL=True)
+    for year in (2019, 2023):
+        rows = table(path, f"referentie_{year}")
+        assert len(rows) > 13000 and len({row["buurtcode"] for row in rows}) == len(rows)
+        assert {"buurtcode", "aantal_inwoners"} <= set(rows[0])
+        assert sum(row["buurtcode"].startswith("BU0308") for row in rows) == 21
+    national = table(path, "leefbaarometer_nl")
+    assert {row["jaar"] for row in national} == {2020, 2024} and len(national) > 10000
