@@ -1,0 +1,172 @@
+"""A local stand-in for the open data services of issue 16, so the tests never touch the internet.
+
+Serves on 127.0.0.1 (a free port, a daemon thread) under the real host and path:
+  {base}/api.pdok.nl/cbs/wijken-en-buurten-{2022..2024}/ogc/v1/...   OGC API Features (fake_services_ogcapi.py)
+  {base}/service.pdok.nl/cbs/wijkenbuurten/{2018..2021}/wfs/v1_0     WFS 2.0 (fake_services_wfs.py)
+  {base}/geo.leefbaarometer.nl/lbm3/ows                              WFS 2.0, lbm3:buurtscore20/22/24
+What they serve is in fake_services_data.py. The tests steer it: fail, delay, malformed, page_size_cap.
+HTTP/1.0 (one connection per request), so a stopped server refuses the next request at once.
+"""
+
+import json
+import re
+import threading
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from fake_services_ogcapi import Response, ogcapi, problem
+from fake_services_wfs import exception_report, lbm_wfs, pdok_wfs, wfs
+
+BRONNEN = Path(__file__).resolve().parent.parent / "resources" / "bronnen.json"
+OGCAPI_PATH = re.compile(r"/api\.pdok\.nl/cbs/wijken-en-buurten-(\d{4})/ogc/v1(/.*)?$")
+PDOK_WFS_PATH = re.compile(r"/service\.pdok\.nl/cbs/wijkenbuurten/(\d{4})/wfs/v1_0/?$")
+LBM_WFS_PATH = "/geo.leefbaarometer.nl/lbm3/ows"
+
+
+class FakeServices:
+    """Start on construction; use as a context manager or call stop()."""
+
+    def __init__(self):
+        self.requests = []  # (method, path with query as received), in arrival order
+        self.page_size_cap = None  # caps limit/count when set, to force many pages
+        self._lock = threading.Lock()
+        self._failures, self._malformed, self._delays = [], [], {}
+        self._stopping = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._server.fake = self
+        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-services", daemon=True)
+        self._thread.start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        """Stop serving; a request that sleeps in delay() is answered at once."""
+        if not self._stopping.is_set():
+            self._stopping.set()
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join()
+
+    def fail(self, path_part, status=500, times=1):
+        """The next `times` requests whose path (with query, raw or decoded) contains path_part get `status`."""
+        with self._lock:
+            self._failures.append([path_part, status, times])
+
+    def malformed(self, path_part, times=1):
+        """The next `times` matching requests get 200 with the first half of the right body."""
+        with self._lock:
+            self._malformed.append([path_part, None, times])
+
+    def delay(self, path_part, seconds):
+        """Matching requests wait this long before the answer (0 ends the delay)."""
+        with self._lock:
+            self._delays[path_part] = seconds
+
+    def write_bronnen(self, path, changes=None):
+        """resources/bronnen.json with every https://HOST/PATH as {base}/HOST/PATH, then `changes` deep-merged."""
+        document = _rewritten(json.loads(BRONNEN.read_text(encoding="utf-8")), self.base)
+        _deep_update(document, changes or {})
+        Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+        return path
+
+    def _take(self, rules, target):
+        """The status of the first rule matching target, counting it down; None when none matches."""
+        with self._lock:
+            for rule in rules:
+                if _matches(rule[0], target):
+                    rule[2] -= 1
+                    if rule[2] <= 0:
+                        rules.remove(rule)
+                    return rule[1] or 200
+        return None
+
+    def _answer(self, target):
+        with self._lock:
+            self.requests.append(("GET", target))
+            seconds = max((s for part, s in self._delays.items() if _matches(part, target)), default=0)
+        if seconds:
+            self._stopping.wait(seconds)
+        split = urlsplit(target)
+        path = unquote(split.path)
+        status = self._take(self._failures, target)
+        if status is not None:
+            response = _error(path, status)
+        else:
+            response = self._route(path, split.query)
+        if self._take(self._malformed, target):
+            response = Response(200, response.content_type, response.body[: len(response.body) // 2], response.headers)
+        return response
+
+    def _route(self, path, query):
+        ogc = OGCAPI_PATH.match(path)
+        if ogc:
+            segments = [s for s in (ogc.group(2) or "").split("/") if s]
+            return ogcapi(self, int(ogc.group(1)), segments, dict(parse_qsl(query, keep_blank_values=True)))
+        pdok = PDOK_WFS_PATH.match(path)
+        if pdok and 2018 <= int(pdok.group(1)) <= 2021:
+            return wfs(self, pdok_wfs(int(pdok.group(1))), query)
+        if path == LBM_WFS_PATH:
+            return wfs(self, lbm_wfs(), query)
+        return Response(404, "text/plain; charset=utf-8", b"404 page not found\n")
+
+
+def _error(path, status):
+    """The body the real service sends with an error status: a JSON problem (OGC API) or an ExceptionReport (WFS)."""
+    if OGCAPI_PATH.match(path):
+        return problem(status, "Er ging iets mis op de server")
+    if PDOK_WFS_PATH.match(path) or path == LBM_WFS_PATH:
+        return exception_report("NoApplicableCode", "", "Internal server error", status)
+    return Response(status, "text/plain; charset=utf-8", b"error\n")
+
+
+def _matches(part, target):
+    return part in target or part in unquote(target)
+
+
+def _rewritten(value, base):
+    if isinstance(value, dict):
+        return {key: _rewritten(item, base) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rewritten(item, base) for item in value]
+    if isinstance(value, str):
+        return re.sub(r"^https?://", base + "/", value)
+    return value
+
+
+def _deep_update(target, changes):
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _deep_update(target[key], value)
+        else:
+            target[key] = value
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        try:
+            response = self.server.fake._answer(self.path)
+        except Exception:  # a bug in the fake: say so instead of dropping the connection
+            response = Response(500, "text/plain; charset=utf-8", traceback.format_exc().encode("utf-8"))
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test)
+
+    def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
+        pass
