@@ -312,8 +312,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         if national:
             from .national_reference import with_national_rows
 
-            buurten, own, added = with_national_rows(self, parameters, context, buurten, feedback)
-            plan.national = (own, added, self.parameterAsVectorLayer(parameters, self.REFERENTIE, context).name())
+            buurten, *plan.national = with_national_rows(self, parameters, context, buurten, feedback)
         lbm, lbm_code = (
             parameters[self.LEEFBAAROMETER],
             self.parameterAsString(parameters, self.LBM_CODE_FIELD, context),

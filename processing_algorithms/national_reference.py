@@ -17,7 +17,7 @@ def add_national_start(alg, parameters, context, plan):
         raise QgsProcessingException(alg.unusable_input_message(parameters, alg.REFERENTIE_START))
     given = parameters.get(alg.KWB_YEAR_START)
     year = alg.parameterAsInt(parameters, alg.KWB_YEAR_START, context) if given not in (None, "") else None
-    year = year or year_in_name(table.name()) or year_in_name(table.source().split("layername=")[-1])
+    year = year or year_in_name(layer_label(table))
     if year is None:
         raise QgsProcessingException(
             f"Vul '{alg.parameterDefinition(alg.KWB_YEAR_START).description()}' in: het jaar van "
@@ -30,7 +30,13 @@ def add_national_start(alg, parameters, context, plan):
             f"{', '.join(missing)} die de buurtlaag heeft. Haal beide jaren op met 'Open data ophalen'."
         )
     plan.table_start, plan.kwb_start, plan.inwoners = parameters[alg.REFERENTIE_START], year, plan.inwoners_layer
-    plan.notes.append(f"kerncijfers {year} van heel Nederland uit '{table.name()}', op buurtcode gekoppeld")
+    plan.notes.append(f"kerncijfers {year} van heel Nederland uit '{layer_label(table)}', op buurtcode gekoppeld")
+
+
+def layer_label(layer):
+    """A table in a GeoPackage by its own name (referentie_2023), else the layer's name."""
+    source = layer.source()
+    return source.split("layername=")[-1].split("|")[0] if "layername=" in source else layer.name()
 
 
 def with_national_rows(alg, parameters, context, buurten, feedback):
@@ -81,6 +87,6 @@ def with_national_rows(alg, parameters, context, buurten, feedback):
     context.temporaryLayerStore().addMapLayer(combined)
     feedback.pushInfo(
         f"Referentieset Nederland: {len(codes)} buurten van '{own.name()}' plus {added} buurten uit "
-        f"'{national.name()}' (zonder geometrie; alleen om mee te vergelijken)."
+        f"'{layer_label(national)}' (zonder geometrie; alleen om mee te vergelijken)."
     )
-    return combined.id(), len(codes), added
+    return combined.id(), len(codes), added, layer_label(national)

@@ -8,10 +8,15 @@ from qgis.core import QgsProcessingException
 
 from ..veerkracht_plugin.compat import as_python
 
+# Data sources QGIS opens as layers (a table in a GeoPackage such as 'Open data ophalen' writes): read through QGIS
+LAYER_FORMATS = (".gpkg", ".sqlite", ".shp", ".dbf", ".geojson", ".fgb", ".gml")
+
 
 def table_path(value):
-    """The file path when a table parameter's value is a file on disk, else ''."""
+    """The file path when a table parameter's value is a table file our own reader reads, else ''."""
     path = value.split("|")[0] if isinstance(value, str) else ""
+    if path.lower().endswith(LAYER_FORMATS):
+        return ""
     return path if path and os.path.isfile(path) else ""
 
 

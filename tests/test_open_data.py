@@ -6,10 +6,10 @@ import csv
 import sqlite3
 
 import pytest
-from helpers import RecordingFeedback, run
+from fake_services import FakeServices
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
-from fake_services import FakeServices
+from helpers import RecordingFeedback, run
 
 pytestmark = pytest.mark.usefixtures("provider")
 
@@ -53,7 +53,9 @@ def test_baarn_by_name_gives_both_years_wijken_scores_and_sources(services, tmp_
         expected = {
             r["buurtcode"]: float(r["value"])
             for r in csv.DictReader(handle)
-            if r["indicator"] == "aantal_inwoners" and r["table_year"] == "2019" and r["value"]
+            if r["indicator"] == "aantal_inwoners"
+            and r["table_year"] == "2019"
+            and r["value"]
             and r["buurtcode"].startswith("BU")
         }
     got = {f["buurtcode"]: f["aantal_inwoners"] for f in start.getFeatures()}
@@ -107,7 +109,9 @@ def test_a_timeout_names_the_url(services, tmp_path):
 
 def test_a_malformed_body_names_the_url_and_the_line_to_fix(services, tmp_path):
     services.malformed("wijken-en-buurten-2023")
-    with pytest.raises(QgsProcessingException, match=r"onbruikbaar: geen geldige JSON.*'wijkenbuurten' -> 'jaren' -> '2023'"):
+    with pytest.raises(
+        QgsProcessingException, match=r"onbruikbaar: geen geldige JSON.*'wijkenbuurten' -> 'jaren' -> '2023'"
+    ):
         fetch(tmp_path)
 
 
@@ -117,7 +121,9 @@ def test_a_moved_service_names_the_status_and_the_line_to_fix(services, tmp_path
         {"bronnen": {"wijkenbuurten": {"jaren": {"2023": {"url": f"{services.base}/api.pdok.nl/cbs/oud/ogc/v1"}}}}},
     )
     monkeypatch.setenv("VEERKRACHT_BRONNEN", str(moved))
-    with pytest.raises(QgsProcessingException, match=r"HTTP 404.*'wijkenbuurten' -> 'jaren' -> '2023' in .*verhuisd\.json"):
+    with pytest.raises(
+        QgsProcessingException, match=r"HTTP 404.*'wijkenbuurten' -> 'jaren' -> '2023' in .*verhuisd\.json"
+    ):
         fetch(tmp_path)
 
 
@@ -162,3 +168,58 @@ def test_the_national_reference_tables(services, tmp_path):
         assert sum(row["buurtcode"].startswith("BU0308") for row in rows) == 21
     national = table(path, "leefbaarometer_nl")
     assert {row["jaar"] for row in national} == {2020, 2024} and len(national) > 10000
+
+
+def test_makemaps_runs_on_the_fetched_geopackage_with_its_defaults(services, tmp_path):
+    """Item 5: the buurt layer with its kerncijfers, the start-year layer and the scores; no field typed."""
+    path = fetch(tmp_path, YEAR_START=2020, YEAR_END=2023)
+    feedback = RecordingFeedback()
+    result = run(
+        "makemaps",
+        {
+            "INPUT": f"{path}|layername=buurten_2023",
+            "LEEFBAAROMETER": f"{path}|layername=leefbaarometer",
+            "BUURTEN_START": f"{path}|layername=buurten_2020",
+            "OUTPUT": str(tmp_path / "kaarten.gpkg"),
+        },
+        feedback,
+    )
+    maps = QgsVectorLayer(str(tmp_path / "kaarten.gpkg"), "kaarten", "ogr")
+    assert maps.featureCount() == 21
+    features = list(maps.getFeatures())
+    assert not any("voorlopige" in f["leefbaarheid_label"] for f in features)  # the official classes (kscore)
+    scores = {r["bu_code"]: r["kscore"] for r in table(path, "leefbaarometer") if r["jaar"] == 2024}
+    assert all(f["leefbaarheid_klasse"] in (0, scores[f["buurtcode"]]) for f in features)
+    for map_id in ("leefbaarheid", "overlast", "kwetsbaar", "kwetsbaar_ontwikkeling", "corporatiebezit"):
+        assert sum(f[f"{map_id}_klasse"] > 0 for f in features) >= 15, map_id
+    assert "Kerncijfers 2020" in result["REFERENTIESET"] and "op buurtcode gekoppeld" in result["REFERENTIESET"]
+
+
+def test_makemaps_on_the_national_reference_set(services, tmp_path):
+    """Item 6: classes compared with the whole country, only Baarn's buurten written, and the text says so."""
+    path = fetch(tmp_path, NATIONAL=True)
+    job = {
+        "INPUT": f"{path}|layername=buurten_2023",
+        "LEEFBAAROMETER": f"{path}|layername=leefbaarometer_nl",
+        "REFERENTIE": f"{path}|layername=referentie_2023",
+        "REFERENTIE_START": f"{path}|layername=referentie_2019",
+    }
+    national = run("makemaps", {**job, "OUTPUT": str(tmp_path / "nl.gpkg")})
+    local = run(
+        "makemaps",
+        {
+            "INPUT": job["INPUT"],
+            "LEEFBAAROMETER": f"{path}|layername=leefbaarometer",
+            "BUURTEN_START": f"{path}|layername=buurten_2019",
+            "OUTPUT": str(tmp_path / "gemeente.gpkg"),
+        },
+    )
+    assert "Referentieset Nederland" in national["REFERENTIESET"] and "referentie_2023" in national["REFERENTIESET"]
+    assert "Referentieset Nederland" not in local["REFERENTIESET"]
+    on_nl = {f["buurtcode"]: f for f in QgsVectorLayer(str(tmp_path / "nl.gpkg"), "nl", "ogr").getFeatures()}
+    on_baarn = {f["buurtcode"]: f for f in QgsVectorLayer(str(tmp_path / "gemeente.gpkg"), "b", "ogr").getFeatures()}
+    assert set(on_nl) == set(on_baarn) and len(on_nl) == 21
+    assert all(f.hasGeometry() for f in on_nl.values())
+    differs = [c for c in on_nl if on_nl[c]["kwetsbaar_waarde"] != on_baarn[c]["kwetsbaar_waarde"]]
+    assert differs  # z-scores against the country, not against Baarn alone
+    assert sum(f["kwetsbaar_ontwikkeling_klasse"] > 0 for f in on_nl.values()) >= 15
