@@ -34,11 +34,11 @@ def headless(tmp_path_factory):
     enable = subprocess.run([BINARY, "plugins", "enable", "veerkracht"], env=env, capture_output=True, text=True)
     assert enable.returncode == 0 or "already enabled" in enable.stdout + enable.stderr, enable.stderr[-2000:]
 
-    def run(algorithm, params):
+    def run(algorithm, params, extra_env=None):
         args = [f"{key}={value}" for key, value in params.items()]
         proc = subprocess.run(
             [BINARY, "--json", "run", f"veerkracht:{algorithm}", "--", *args],
-            env=env,
+            env={**env, **(extra_env or {})},
             capture_output=True,
             text=True,
             timeout=300,
@@ -204,5 +204,25 @@ def test_timeseries(headless):
 def test_every_algorithm_is_run_headless(provider):
     tested = {"makemaps", "joinindicators", "vulnerabilityindex", "computemaps", "applystyles"}
     tested |= {"exportgeopackage", "vastgoedperbuurt", "wijkatlas", "herindelen"}
-    tested |= {"compareeditions", "timeseries"}
+    tested |= {"compareeditions", "timeseries", "opendata", "checksources"}
     assert {a.name() for a in provider.algorithms()} == tested
+
+
+def test_open_data_and_check_sources_headless(headless, tmp_path):
+    """Against the local fake services: qgis_process has QGIS' network stack without a desktop."""
+    from fake_services import FakeServices
+
+    run, _ = headless
+    with FakeServices() as fake:
+        extra = {
+            "VEERKRACHT_BRONNEN": str(fake.write_bronnen(tmp_path / "bronnen.json")),
+            "VEERKRACHT_CACHE": str(tmp_path / "cache"),
+        }
+        results = run(
+            "opendata", {"GEMEENTEN": "Baarn", "NATIONAL": "false", "OUTPUT": str(tmp_path / "o.gpkg")}, extra
+        )
+        assert QgsVectorLayer(f"{results['OUTPUT']}|layername=buurten_2023", "b", "ogr").featureCount() == 21
+        checked = run("checksources", {"GEMEENTE": "Baarn", "OUTPUT": str(tmp_path / "c.gpkg")}, extra)
+    assert checked["RAPPORT"].startswith("17 van 17 bronnen en jaren bereikbaar")
+    report = QgsVectorLayer(checked["OUTPUT"], "c", "ogr")
+    assert report.featureCount() == 7 * 2 + 3 and all(f["bereikbaar"] == 1 for f in report.getFeatures())

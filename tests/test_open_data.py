@@ -223,3 +223,25 @@ def test_makemaps_on_the_national_reference_set(services, tmp_path):
     differs = [c for c in on_nl if on_nl[c]["kwetsbaar_waarde"] != on_baarn[c]["kwetsbaar_waarde"]]
     assert differs  # z-scores against the country, not against Baarn alone
     assert sum(f["kwetsbaar_ontwikkeling_klasse"] > 0 for f in on_nl.values()) >= 15
+
+
+def test_check_sources_names_what_moved_and_what_is_missing(services, tmp_path, monkeypatch):
+    moved = services.write_bronnen(
+        tmp_path / "deels.json",
+        {"bronnen": {"wijkenbuurten": {"jaren": {"2021": {"url": f"{services.base}/service.pdok.nl/oud/wfs"}}}}},
+    )
+    monkeypatch.setenv("VEERKRACHT_BRONNEN", str(moved))
+    feedback = RecordingFeedback()
+    result = run("checksources", {"GEMEENTE": "GM0308", "OUTPUT": "TEMPORARY_OUTPUT"}, feedback)
+    rows = {(f["bron"], f["jaar"], f["laag"]): f for f in result["OUTPUT"].getFeatures()}
+    assert len(rows) == 17 and result["RAPPORT"].startswith("15 van 17")
+    broken = rows[("wijkenbuurten", 2021, "buurten")]
+    assert broken["bereikbaar"] == 0 and "HTTP" in broken["melding"] and "'2021'" in broken["melding"]
+    fine = rows[("wijkenbuurten", 2023, "buurten")]
+    assert fine["bereikbaar"] == 1 and "aantal_inwoners" in fine["velden_aanwezig"]
+    assert (
+        "perc_huurwoningen_in_bezit_woningcorporaties"
+        in rows[("wijkenbuurten", 2024, "buurten")]["velden_niet_gepubliceerd"]
+    )
+    assert any("NIET bereikbaar" in w and "2021" in w for w in feedback.warnings)
+    assert not any("cache" in info.lower() for info in feedback.infos)  # it asks the services themselves
