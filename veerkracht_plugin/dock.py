@@ -165,11 +165,7 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
     def _gemeenten_chosen(self):
         if self.layer is None:
             return
-        expression = combine(
-            self.index.filter_expression(self.chosen_gemeenten()),
-            own_stock_expression() if self.own_only.isChecked() else "",
-            self.periods.filter_expression(),
-        )
+        expression = self._choice_expression()
         with keeping_clean(self.project):  # browsing, not editing: the filter is the dock's view
             applied = self.layer.setSubsetString(expression)
         if not applied:
@@ -179,6 +175,14 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
             return
         self._update_summary()
         self._zoom_to(self._shown.extent())
+
+    def _choice_expression(self):
+        """The subset string of the choice in the dock ('' for everything)."""
+        return combine(
+            self.index.filter_expression(self.chosen_gemeenten()),
+            own_stock_expression() if self.own_only.isChecked() else "",
+            self.periods.filter_expression(),
+        )
 
     def current_map(self):
         return self.map_combo.currentData()
@@ -205,16 +209,17 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         self._shown = None
 
     def _figures_now(self):
-        """The figures of the buurten the layer shows: added up from those read once, or read as filtered when
-        the layer is being edited or its filter shows other buurten than the dock's choice."""
-        if not self.layer.isEditable():
-            if self.figures is None:
-                self._read_figures()
-            codes = {gemeente.code for gemeente in self.chosen_gemeenten()}
-            figures = self.figures.choice(codes, self.own_only.isChecked(), self.periods.chosen())
-            if figures.count == self.layer.featureCount():
-                return figures
-        return live_figures(self.layer)
+        """The figures of the buurten the layer shows: added up from those read once when the layer's filter is
+        the dock's choice, else (the layer is being edited, someone else filtered it, or its codes are written
+        otherwise than the filter asks) read as filtered."""
+        if self.layer.isEditable() or self.layer.subsetString() != self._choice_expression():
+            return live_figures(self.layer)
+        if self.figures is None:
+            self._read_figures()
+        if not self.figures.trusted:
+            return live_figures(self.layer)
+        codes = {gemeente.code for gemeente in self.chosen_gemeenten()}
+        return self.figures.choice(codes, self.own_only.isChecked(), self.periods.chosen())
 
     def _follow_layer(self, layer):
         """Listen to the chosen layer only: its filter and edits change what the dock shows, committed edits

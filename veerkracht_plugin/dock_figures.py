@@ -13,8 +13,6 @@ from .compat import as_python, text_or_none
 from .core.catalogue import MAP_IDS, field_names
 from .layer_queries import (
     OWN_UNITS_FIELD,
-    ClassCounts,
-    class_code,
     has_own_stock,
     inwoners_field,
     sort_gemeenten,
@@ -23,6 +21,44 @@ from .layer_queries import (
 
 NAME_FIELDS = ("buurtnaam", "BU_NAAM", "statnaam", "regio")
 PRESSURE_MAP, PRESSURE_CLASS = "signalering", 1  # 'Buurten met veerkracht onder druk'
+
+
+class ClassCounts:
+    """Buurten, inhabitants and own units per class code of one map."""
+
+    __slots__ = ("buurten", "people", "units")
+
+    def __init__(self):
+        self.buurten, self.people, self.units = {}, {}, {}
+
+    def add(self, code, people, units):
+        """One buurt: its class code, its inhabitants and own units (``positive`` values)."""
+        self.buurten[code] = self.buurten.get(code, 0) + 1
+        if people is not None:
+            self.people[code] = self.people.get(code, 0) + people
+        if units is not None:
+            self.units[code] = self.units.get(code, 0) + units
+
+    def merge(self, other):
+        for mine, theirs in ((self.buurten, other.buurten), (self.people, other.people), (self.units, other.units)):
+            for code, value in theirs.items():
+                mine[code] = mine.get(code, 0) + value
+
+
+def class_code(value):
+    """A class value as its code; NULL counts as class 0."""
+    if value.__class__ is int:  # the common case, kept cheap for national layers
+        return value
+    return 0 if as_python(value) is None else int(value)
+
+
+def positive(value):
+    """A count above zero as a float, else None (NULL, 0, CBS' negative missing markers)."""
+    value = as_python(value)
+    if value is None:
+        return None
+    value = float(value)
+    return value if value > 0 else None
 
 
 class Figures:
@@ -34,13 +70,13 @@ class Figures:
         self.classes = {map_id: ClassCounts() for map_id in MAP_IDS}
         self.pressure = []  # (feature id, name) in feature id order
 
-    def add(self, reader, feature):
+    def add(self, reader, feature, attributes):
+        """One feature, with its ``attributes`` (read once by the caller)."""
         self.count += 1
-        attributes = feature.attributes()
-        people = attributes[reader.inwoners] if reader.inwoners >= 0 else None
-        units = attributes[reader.own] if reader.own >= 0 else None
+        people = positive(attributes[reader.inwoners]) if reader.inwoners >= 0 else None
+        units = positive(attributes[reader.own]) if reader.own >= 0 else None
         for map_id, index in reader.klasse.items():
-            self.classes[map_id].add(attributes[index], people, units)
+            self.classes[map_id].add(class_code(attributes[index]), people, units)
         pressure = as_python(attributes[reader.klasse[PRESSURE_MAP]])
         if pressure is not None and class_code(pressure) == PRESSURE_CLASS:
             name = str(attributes[reader.name]) if reader.name >= 0 else f"buurt {feature.id()}"
@@ -91,7 +127,7 @@ def live_figures(layer):
     reader = FigureReader(layer)
     figures = Figures()
     for feature in layer.getFeatures(reader.request):
-        figures.add(reader, feature)
+        figures.add(reader, feature, feature.attributes())
     return figures
 
 
@@ -103,16 +139,26 @@ class GemeenteFigures:
         self.period = layer.fields().lookupField(period_field) if period_field else -1
         reader = FigureReader(layer, index.fields() + ([period_field] if self.period >= 0 else []))
         self.groups, found = {}, {}
+        self.trusted = True  # every feature falls in the groups the dock's filters select
         with unfiltered(layer):
             for feature in layer.getFeatures(reader.request):
+                attributes = feature.attributes()
                 gemeente = index.gemeente_of_feature(feature)
                 if gemeente is not None:
-                    found.setdefault(gemeente.code, gemeente)  # the first feature's name, as GemeenteIndex lists
-                key = (gemeente.code if gemeente else None, self._own(reader, feature), self._period(feature))
+                    found.setdefault(gemeente.code, gemeente)  # the first feature's name, as listed before
+                own = attributes[reader.own] if reader.own >= 0 else None
+                period = attributes[self.period] if self.period >= 0 else None
+                key = (gemeente.code if gemeente else None, positive(own) is not None, text_or_none(period))
                 group = self.groups.get(key)
                 if group is None:
                     group = self.groups[key] = Figures()
-                group.add(reader, feature)
+                group.add(reader, feature, attributes)
+                if self.trusted:  # the layer's filters select this feature as its group says
+                    self.trusted = (
+                        (gemeente is None or index.filters_alike(feature, gemeente))
+                        and (own.__class__ in (int, float) or as_python(own) is None)  # '"eigen_vhe" > 0'
+                        and (period.__class__ is str or as_python(period) is None)  # '"periode" = ...'
+                    )
         self.gemeenten = sort_gemeenten(found.values())
 
     def choice(self, codes, own_only, period):
@@ -124,12 +170,3 @@ class GemeenteFigures:
                 total.merge(figures)
         total.pressure.sort()
         return total
-
-    @staticmethod
-    def _own(reader, feature):
-        """As the filter '"eigen_vhe" > 0' tells it."""
-        value = as_python(feature.attributes()[reader.own]) if reader.own >= 0 else None
-        return value is not None and float(value) > 0
-
-    def _period(self, feature):
-        return text_or_none(feature.attributes()[self.period]) if self.period >= 0 else None

@@ -92,6 +92,16 @@ class GemeenteIndex:
         key = code or name
         return Gemeente(key, name or code) if key else None
 
+    def filters_alike(self, feature, gemeente):
+        """Whether filter_expression([gemeente]) selects this feature listed under ``gemeente``; False where the
+        list tidied its code (lower case, spaces, a number), which the filter does not."""
+        if self.code_field:
+            return feature[self.code_field] == gemeente.code
+        if self.buurt_field:
+            value = feature[self.buurt_field]
+            return value.__class__ is str and value.startswith("BU" + gemeente.code[2:])
+        return feature[self.name_field] == gemeente.code
+
     def filter_expression(self, gemeenten):
         """A subset string selecting these gemeenten; '' for all."""
         if not gemeenten:
@@ -175,33 +185,6 @@ def legend_labels(layer, map_id):
             code: label if code == 0 or label.endswith(suffix) else label + suffix for code, label in labels.items()
         }
     return labels
-
-
-class ClassCounts:
-    """Buurten, inhabitants and own units per class code of one map; a NULL class counts as class 0."""
-
-    __slots__ = ("buurten", "people", "units")
-
-    def __init__(self):
-        self.buurten, self.people, self.units = {}, {}, {}
-
-    def add(self, klasse, people, units):
-        """One buurt: its class value and its inhabitants and own units (raw attribute values, NULL allowed)."""
-        code = class_code(klasse)
-        self.buurten[code] = self.buurten.get(code, 0) + 1
-        for value, totals in ((people, self.people), (units, self.units)):
-            value = as_python(value)
-            if value is not None and float(value) > 0:
-                totals[code] = totals.get(code, 0) + float(value)
-
-    def merge(self, other):
-        for mine, theirs in ((self.buurten, other.buurten), (self.people, other.people), (self.units, other.units)):
-            for code, value in theirs.items():
-                mine[code] = mine.get(code, 0) + value
-
-
-def class_code(value):
-    return 0 if as_python(value) is None else int(value)
 
 
 def class_rows(layer, map_id, counts):
