@@ -1,6 +1,10 @@
-"""Shared benchmark plumbing: national test data generated from the NL codes, runs in fresh processes."""
+"""Shared benchmark plumbing: national test data generated from the NL codes, A and B alternated in fresh
+processes, cold (first run of a process) and warm (later runs) figures, outputs written as GeoPackages."""
 
+import csv
 import json
+import random
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +13,11 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 NL_BUURTEN = SHARED / "nl" / "buurten-2019-gegeneraliseerd.gpkg"
 WORK = REPO / "out" / "bench"
+ROUNDS = 5  # fresh processes per side, alternated A, B, A, B, ...: five cold runs each
+REPEATS = 2  # warm runs per process: ten warm runs per side
 
+# One job is a list of steps [algorithm, parameters]; a parameter '@<n>' is the OUTPUT of step n of the same
+# run, '{run}' in a text becomes a tag unique to the run (so each run writes its own GeoPackage).
 _RUNNER = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -17,34 +25,66 @@ from headless import start_qgis
 app = start_qgis()
 import processing
 from qgis.core import QgsProcessingContext, QgsProcessingFeedback
-algorithm, parameters = sys.argv[2], json.loads(sys.argv[3])
-repeats = int(sys.argv[4])
+steps, repeats, tag = json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+
+
+def resolved(parameters, outputs, run):
+    def value(v):
+        if isinstance(v, str) and v.startswith("@"):
+            return outputs[int(v[1:])]
+        return v.replace("{run}", f"{tag}-{run}") if isinstance(v, str) else v
+    return {key: value(v) for key, v in parameters.items()}
+
+
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 times = []
-for _ in range(1 + repeats):
+for run in range(1 + repeats):
     context, feedback = QgsProcessingContext(), QgsProcessingFeedback()
+    outputs = []
     t0 = time.perf_counter()
-    processing.run(algorithm, parameters, context=context, feedback=feedback)
+    for algorithm, parameters in steps:
+        result = processing.run(algorithm, resolved(parameters, outputs, run), context=context, feedback=feedback)
+        outputs.append(result["OUTPUT"])
     times.append(time.perf_counter() - t0)
-    del context
+    del outputs, context
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print("RESULT", json.dumps({"cold": times[0], "warm": sorted(times[1:])[len(times[1:]) // 2],
-                            "peak_mib": peak / 1024, "growth_mib": (peak - before) / 1024}))
+print("RESULT", json.dumps({"cold": times[0], "warm": times[1:], "peak_mib": peak / 1024,
+                            "growth_mib": (peak - before) / 1024}))
 """
 
 
-def timed_run(algorithm, parameters, repeats=5):
-    """In a fresh QGIS process: the first (cold) run, the median of ``repeats`` further (warm) runs, and
-    how much the process' peak memory grew while running them."""
+def timed_run(steps, repeats=REPEATS, tag="a"):
+    """One fresh QGIS process: the first (cold) run of ``steps`` and ``repeats`` further (warm) runs, and how
+    much the process' peak memory grew while running them."""
     proc = subprocess.run(
-        [sys.executable, "-c", _RUNNER, str(REPO / "scripts"), algorithm, json.dumps(parameters), str(repeats)],
+        [sys.executable, "-c", _RUNNER, str(REPO / "scripts"), json.dumps(steps), str(repeats), tag],
         capture_output=True,
         text=True,
     )
     line = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode != 0 or not line:
-        raise RuntimeError(f"{algorithm} faalde:\n{proc.stderr[-3000:]}")
+        raise RuntimeError(f"{steps[-1][0]} faalde:\n{proc.stderr[-3000:]}")
     return json.loads(line[-1][7:])
+
+
+def compare(ours, native, rounds=ROUNDS, repeats=REPEATS):
+    """(ours, native): A and B alternated in ``rounds`` fresh processes each; medians of the cold runs, of all
+    warm runs and of the processes' peak memory. So a slow moment of the shared machine hits both sides."""
+    runs = {"ours": [], "native": []}
+    for round_ in range(rounds):
+        for side, steps in (("ours", ours), ("native", native)):
+            runs[side].append(timed_run(steps, repeats, f"{side}{round_}"))
+    return tuple(_medians(runs[side]) for side in ("ours", "native"))
+
+
+def _medians(processes):
+    return {
+        "cold": statistics.median(p["cold"] for p in processes),
+        "warm": statistics.median(t for p in processes for t in p["warm"]),
+        "peak_mib": statistics.median(p["peak_mib"] for p in processes),
+        "growth_mib": statistics.median(p["growth_mib"] for p in processes),
+        "runs": len(processes),
+    }
 
 
 def nl_codes():
@@ -55,32 +95,64 @@ def nl_codes():
         return [row[0] for row in db.execute("select statcode from buurten order by fid")]
 
 
+LBM_YEARS = (2018, 2020, 2022, 2024)
+
+
+def national_long_table(path, codes=None):
+    """A Leefbaarometer-like long table: every code x four years, as the official CSV is laid out."""
+    if path.is_file():
+        return path
+    rng = random.Random(42)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC)
+        writer.writerow(["bu_code", "bu_naam", "jaar", "lbm", "afw", "fys", "onv", "soc", "vrz", "won"])
+        for code in codes or nl_codes():
+            for year in LBM_YEARS:
+                dims = [rng.gauss(0, 0.05) for _ in range(5)]
+                writer.writerow([code, f"Buurt {code}", year, 4.1 + sum(dims), sum(dims), *dims])
+    return path
+
+
 def report(label, ours, native):
-    """Print both runs and return the warm ratio (a QGIS session imports pandas once, not per run)."""
+    """Print warm and cold figures and memory; return (warm ratio, cold ratio)."""
     warm, cold = ours["warm"] / native["warm"], ours["cold"] / native["cold"]
     print(
-        f"[{label}] veerkracht {ours['warm']:.3f} s (eerste run {ours['cold']:.3f} s) | "
-        f"QGIS native {native['warm']:.3f} s (eerste run {native['cold']:.3f} s) | "
-        f"verhouding {warm:.2f} (eerste run {cold:.2f})"
+        f"[{label}] warm (mediaan van {ours['runs'] * REPEATS}): veerkracht {ours['warm']:.3f} s, QGIS native "
+        f"{native['warm']:.3f} s, verhouding {warm:.2f} | eerste run in een vers proces (mediaan van {ours['runs']}): "
+        f"veerkracht {ours['cold']:.3f} s, native {native['cold']:.3f} s, verhouding {cold:.2f}"
     )
     print(
-        f"[{label}] geheugen: piek proces veerkracht {ours['peak_mib']:.0f} MiB (+{ours['growth_mib']:.0f} MiB tijdens de runs), "
-        f"native {native['peak_mib']:.0f} MiB (+{native['growth_mib']:.0f} MiB)"
+        f"[{label}] geheugen (mediaan van de procespieken): veerkracht {ours['peak_mib']:.0f} MiB "
+        f"(+{ours['growth_mib']:.0f} MiB tijdens de runs), native {native['peak_mib']:.0f} MiB "
+        f"(+{native['growth_mib']:.0f} MiB), verhouding {ours['peak_mib'] / native['peak_mib']:.2f}"
     )
-    return warm
+    return warm, cold
 
 
-def native_join(layer, table):
-    """QGIS' own attribute join of ``table`` (bu_code) onto ``layer`` (statcode), timed like ours."""
-    return timed_run(
-        "native:joinattributestable",
-        {
-            "INPUT": str(layer),
-            "FIELD": "statcode",
-            "INPUT_2": str(table),
-            "FIELD_2": "bu_code",
-            "METHOD": 1,
-            "DISCARD_NONMATCHING": False,
-            "OUTPUT": "TEMPORARY_OUTPUT",
-        },
-    )
+def verdict(ratio, goal):
+    return "gehaald" if ratio <= goal else "NIET gehaald"
+
+
+def native_join_steps(layer, table, key, year, fields, prefix, output):
+    """QGIS' own join of the ``year`` rows (column jaar) of a long ``table`` onto ``layer`` (statcode = ``key``):
+    the year's slice first (native:extractbyattribute), as ours takes that year. ``layer`` may be '@-n'."""
+    return [
+        [
+            "native:extractbyattribute",
+            {"INPUT": str(table), "FIELD": "jaar", "OPERATOR": 0, "VALUE": str(year), "OUTPUT": "TEMPORARY_OUTPUT"},
+        ],
+        [
+            "native:joinattributestable",
+            {
+                "INPUT": layer,
+                "FIELD": "statcode",
+                "INPUT_2": "@-1",
+                "FIELD_2": key,
+                "FIELDS_TO_COPY": fields,
+                "PREFIX": prefix,
+                "METHOD": 1,
+                "DISCARD_NONMATCHING": False,
+                "OUTPUT": output,
+            },
+        ],
+    ]

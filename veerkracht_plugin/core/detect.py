@@ -4,9 +4,10 @@ years and columns the one-step dialog uses when the user leaves them empty. The 
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from ..paths import RESOURCES_DIR
@@ -29,45 +30,77 @@ def year_in_name(name):
     return int(years.pop()) if len(years) == 1 else None
 
 
-@dataclass
 class TableOffer:
-    """Per year (None: a table without a year column) the columns that hold data in most rows."""
+    """Per year (None: a table without a year column) the columns that hold data in at least ``share`` of the
+    rows. Worked out per column when first asked: of a national Leefbaarometer table (half a million cells) the
+    one-step dialog needs two columns."""
 
-    name: str
-    filled: dict = field(default_factory=dict)
-    year_column: str = None
+    def __init__(self, name, frame, year_column, share):
+        self.name, self.year_column = name, year_column
+        self._frame, self._share, self._by_column = frame, share, {}
+        self._groups = _year_groups(frame, year_column)
+        indicator, value = find_column(frame.columns, INDICATOR_COLUMNS), find_column(frame.columns, VALUE_COLUMNS)
+        self._indicators = None
+        if indicator is not None and value is not None:
+            present = pd.Series(_present(frame[value]))
+            names = frame[indicator].astype(str).str.strip().to_numpy()
+            self._indicators = {
+                key: {str(c) for c, s in present.iloc[rows].groupby(names[rows]).mean().items() if s >= share}
+                for key, rows in self._groups.items()
+            }
+
+    @property
+    def filled(self):
+        if self._indicators is not None:
+            return self._indicators
+        return {key: {str(c) for c in self._frame.columns if key in self._years_with(c)} for key in self._groups}
 
     @property
     def years(self):
-        return sorted(y for y in self.filled if y is not None)
+        return sorted(y for y in self._groups if y is not None)
 
     @property
     def columns(self):
         return sorted({c for columns in self.filled.values() for c in columns})
 
     def has(self, column, year):
-        columns = self.filled.get(year if self.year_column else None, set())
-        return column in columns
+        key = year if self.year_column else None
+        if key not in self._groups:
+            return False
+        if self._indicators is not None:
+            return column in self._indicators[key]
+        return column in self._frame.columns and key in self._years_with(column)
+
+    def _years_with(self, column):
+        if column not in self._by_column:
+            present = _present(self._frame[column])
+            self._by_column[column] = {
+                k for k, rows in self._groups.items() if len(rows) and present[rows].mean() >= self._share
+            }
+        return self._by_column[column]
+
+
+def _present(column):
+    """Per cell: not a missing marker (in plain Python: pandas' string methods would copy every string)."""
+    markers = set(MISSING_MARKERS)
+    return np.fromiter((str(v).strip() not in markers for v in column), bool, len(column))
+
+
+def _year_groups(frame, year_column):
+    """{year (None for rows without one, or for a table without a year column): row positions}."""
+    if year_column is None:
+        return {None: np.arange(len(frame))}
+    years = pd.to_numeric(frame[year_column].astype(str).str.strip().str[:4], errors="coerce").to_numpy(float)
+    groups = {int(year): np.flatnonzero(years == year) for year in np.unique(years[~np.isnan(years)])}
+    if np.isnan(years).any():
+        groups[None] = np.flatnonzero(np.isnan(years))
+    return groups
 
 
 def table_offer(frame, name, share=None):
     """What ``frame`` offers: for a long table (indicator/value) the indicators, else the columns."""
     share = column_names()["gevuld"] if share is None else share
-    year_column = find_column(frame.columns, YEAR_CANDIDATES)
-    years = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    if year_column is not None:
-        years = pd.to_numeric(frame[year_column].astype(str).str.strip().str[:4], errors="coerce")
-    present = frame.apply(lambda column: ~column.astype(str).str.strip().isin(MISSING_MARKERS))
-    indicator, value = find_column(frame.columns, INDICATOR_COLUMNS), find_column(frame.columns, VALUE_COLUMNS)
-    filled = {}
-    for year, rows in frame.groupby(years, dropna=False) if year_column else [(None, frame)]:
-        key = None if year is None or pd.isna(year) else int(year)
-        if indicator is not None and value is not None:
-            shares = present.loc[rows.index, value].groupby(rows[indicator].astype(str).str.strip()).mean()
-        else:
-            shares = present.loc[rows.index].mean()
-        filled[key] = {str(c) for c, s in shares.items() if s >= share}
-    return TableOffer(name, filled, year_column)
+    return TableOffer(name, frame, find_column(frame.columns, YEAR_CANDIDATES), share)
 
 
 def first_present(candidates, columns):
