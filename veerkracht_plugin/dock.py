@@ -11,6 +11,7 @@ from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import QFrame, QListWidgetItem, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
 
 from .core.catalogue import MAP_IDS, map_entry
+from .dock_fetch import FetchSection
 from .dock_figures import GemeenteFigures, live_figures
 from .dock_periods import PERIOD_FIELD
 from .dock_sections import DockSections
@@ -61,6 +62,8 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         self._add_map(body, layout)
         self._add_reading(body, layout)
         self._add_actions(body, layout)
+        self.fetch_section = FetchSection(body)  # maps for any gemeente from open data (dock_fetch)
+        layout.addWidget(self.fetch_section)
         scroll = QScrollArea(self)  # small screens scroll instead of squeezing the class table
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -1,0 +1,72 @@
+"""The dock's 'Kaarten maken voor deze gemeente' against the local fake services: one click after the choice
+gives a styled layer named after the gemeente in the project, and a failure is said in the dock."""
+
+import time
+
+import pytest
+from fake_services import FakeServices
+from qgis.core import QgsApplication, QgsProject
+from qgis.PyQt.QtCore import QCoreApplication
+
+pytestmark = pytest.mark.usefixtures("provider")
+
+
+@pytest.fixture
+def section(tmp_path, monkeypatch):
+    from veerkracht.veerkracht_plugin.dock_fetch import FetchSection
+
+    with FakeServices() as fake:
+        monkeypatch.setenv("VEERKRACHT_BRONNEN", str(fake.write_bronnen(tmp_path / "bronnen.json")))
+        monkeypatch.setenv("VEERKRACHT_CACHE", str(tmp_path / "cache"))
+        widget = FetchSection()
+        widget.folder = tmp_path / "uit"
+        yield widget, fake
+        for layer in list(QgsProject.instance().mapLayers().values()):
+            QgsProject.instance().removeMapLayer(layer)
+
+
+def wait_until_done(widget, seconds=120):
+    deadline = time.monotonic() + seconds
+    while (widget.running or QgsApplication.taskManager().countActiveTasks()) and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.02)
+    QCoreApplication.processEvents()
+    assert not widget.running, "de taak liep niet af"
+
+
+def test_the_national_gemeente_list_with_search_by_part_of_the_name(section):
+    widget, _ = section
+    assert widget.gemeente.count() == 342
+    widget.choose("GM0796")
+    assert widget.gemeente.currentText() == "'s-Hertogenbosch (GM0796)"
+    assert widget.national.isChecked()  # national by default, as Aedes' maps
+
+
+@pytest.mark.parametrize("national", [False, True])
+def test_one_click_gives_styled_maps_named_after_the_gemeente(section, national):
+    widget, fake = section
+    widget.choose("GM0308")
+    widget.national.setChecked(national)
+    widget.button.click()
+    wait_until_done(widget)
+    layer = widget.added
+    assert layer is not None, widget.status.text()
+    assert layer.name().startswith("Veerkrachtkaarten Baarn") and layer.featureCount() == 21
+    assert QgsProject.instance().mapLayer(layer.id()) is layer
+    assert layer.renderer().type() == "categorizedSymbol" and layer.renderer().classAttribute().endswith("_klasse")
+    assert len(layer.styleManager().styles()) >= 9  # the nine named styles
+    assert ("Referentieset Nederland" in layer.metadata().abstract()) == national
+    assert widget.status.text().startswith("Klaar")
+    assert any("referentie" in path or "skipGeometry" in path for _, path in fake.requests) == national
+
+
+def test_a_failing_service_is_said_in_the_dock(section):
+    widget, fake = section
+    fake.fail("wijken-en-buurten", status=500, times=10)
+    widget.choose("GM0308")
+    widget.national.setChecked(False)
+    widget.button.click()
+    wait_until_done(widget)
+    assert widget.added is None
+    assert widget.status.text().startswith("Ophalen mislukt") and "HTTP 500" in widget.status.text()
+    assert widget.button.isEnabled()
