@@ -57,6 +57,9 @@ def test_one_click_gives_styled_maps_named_after_the_gemeente(section, national)
     assert len(layer.styleManager().styles()) >= 9  # the nine named styles
     assert ("Referentieset Nederland" in layer.metadata().abstract()) == national
     assert widget.status.text().startswith("Klaar")
+    from veerkracht.veerkracht_plugin.styling import uses_stand_in
+
+    assert not uses_stand_in(layer)  # official classes: no "(voorlopige grenzen)" in the legend
     assert any("referentie" in path or "skipGeometry" in path for _, path in fake.requests) == national
 
 

@@ -245,3 +245,26 @@ def test_check_sources_names_what_moved_and_what_is_missing(services, tmp_path, 
     )
     assert any("NIET bereikbaar" in w and "2021" in w for w in feedback.warnings)
     assert not any("cache" in info.lower() for info in feedback.infos)  # it asks the services themselves
+
+
+class CancelAfter(RecordingFeedback):
+    """Cancels once the log has shown ``pages`` pages: as a user pressing Annuleren during the fetch."""
+
+    def __init__(self, pages):
+        super().__init__()
+        self.pages = pages
+
+    def pushInfo(self, info):  # noqa: N802 (QGIS API)
+        super().pushInfo(info)
+        if sum("pagina" in line for line in self.infos) >= self.pages:
+            self.cancel()
+
+
+def test_cancel_between_requests_leaves_no_file_and_keeps_an_earlier_one(services, tmp_path):
+    path = fetch(tmp_path)
+    before, first_run = path.read_bytes(), len(services.requests)
+    services.page_size_cap = 5
+    with pytest.raises(QgsProcessingException, match="Geannuleerd"):
+        fetch(tmp_path, CancelAfter(2), REFRESH=True)
+    assert path.read_bytes() == before and not list(tmp_path.glob(".open.gpkg*"))
+    assert len(services.requests) - first_run == 2  # stopped after the page it was cancelled on
