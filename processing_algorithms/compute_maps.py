@@ -12,7 +12,7 @@ from qgis.core import (
 
 from ..veerkracht_plugin.compat import ADVANCED, INTEGER, POLYGON_SOURCE
 from .base import VeerkrachtAlgorithm
-from .layer_io import frame_rows, output_fields, read_features, write_features
+from .layer_io import frame_rows, output_fields, read_columns, write_features
 from .map_results import post_processor
 
 
@@ -121,7 +121,7 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
             )
 
         feedback.setProgressText(self.tr("Indicatoren lezen"))
-        features, attributes, frame = read_features(source, columns, feedback)
+        features, frame = read_columns(source, columns, feedback)
         frame, warnings, errors = check_columns(frame, columns)
         for warning in warnings:
             feedback.pushWarning(warning)
@@ -149,9 +149,9 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         rows = frame_rows(result[[n for n, _ in new_columns]])
         if self.parameterAsBool(parameters, self.ONLY_WITH_GEOMETRY, context):  # the national reference set
             kept_rows = [i for i, feature in enumerate(features) if feature.hasGeometry()]
-            features, attributes = [features[i] for i in kept_rows], [attributes[i] for i in kept_rows]
+            features = [features[i] for i in kept_rows]
             rows = [rows[i] for i in kept_rows]
-        write_features(features, attributes, sink, fields, kept, rows, feedback)
+        write_features(features, None, sink, fields, kept, rows, feedback)
 
         self._metadata = (summary, [r.describe() for r in reports])
         return {self.OUTPUT: dest_id, self.REFERENCE: summary}

@@ -1,6 +1,6 @@
 """Moving attributes between QGIS features and pandas, shared by the algorithms that compute columns.
 
-Features are read once (``read_features``) and written back from that list, because PyQGIS' per-feature
+Features are read once (``read_columns``) and written back from that list, because PyQGIS' per-feature
 calls, not the computing, are what costs time on national layers.
 """
 
@@ -9,32 +9,39 @@ from qgis.core import QgsFeatureRequest, QgsFields
 from ..veerkracht_plugin.compat import FAST_INSERT, SKIP_GEOMETRY_CHECKS, as_python, make_field
 
 
-def read_features(source, columns, feedback):
-    """(features, attribute lists, DataFrame with one column per {canonical name: field name}).
+def read_columns(source, columns, feedback):
+    """(features, DataFrame with one column per {canonical name: field name}).
 
-    NULL becomes NaN in numeric columns (pandas' coercion) and 'NULL' text elsewhere, which the core treats
-    as missing.
+    Only the wanted fields are turned into Python values: converting every attribute of every feature is what
+    costs time on national layers. NULL becomes NaN in numeric columns (pandas' coercion) and 'NULL' text
+    elsewhere, which the core treats as missing.
     """
     import pandas as pd
 
     names = {canonical: name for canonical, name in columns.items() if name}
     indices = [source.fields().lookupField(name) for name in names.values()]
-    features, attributes = [], []
+    features, values = [], [[] for _ in indices]
     for feature in source.getFeatures(QgsFeatureRequest(), SKIP_GEOMETRY_CHECKS):
         if feedback.isCanceled():
             break
         features.append(feature)
-        attributes.append(feature.attributes())
+        for column, index in zip(values, indices):
+            column.append(feature.attribute(index))
     data = {}
-    for canonical, index in zip(names, indices):
-        values = [row[index] for row in attributes]
+    for canonical, index, column in zip(names, indices, values):
         field = source.fields().at(index)
         data[canonical] = (
-            pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+            pd.to_numeric(pd.Series(column, dtype=object), errors="coerce")
             if field.isNumeric()
-            else [None if as_python(v) is None else str(v) for v in values]
+            else [None if as_python(v) is None else str(v) for v in column]
         )
-    return features, attributes, pd.DataFrame(data, columns=list(names))
+    return features, pd.DataFrame(data, columns=list(names))
+
+
+def read_features(source, columns, feedback):
+    """(features, attribute lists, DataFrame): ``read_columns`` with every feature's attributes as well."""
+    features, frame = read_columns(source, columns, feedback)
+    return features, [feature.attributes() for feature in features], frame
 
 
 def output_fields(source_fields, new_columns, feedback=None):
@@ -54,15 +61,25 @@ def output_fields(source_fields, new_columns, feedback=None):
 
 
 def write_features(features, attributes, sink, fields, kept, rows, feedback):
-    """Write each feature with its kept attributes plus ``rows[i]``; progress and cancelling included."""
+    """Write each feature with its kept attributes plus ``rows[i]``; progress and cancelling included.
+
+    When every attribute is kept, only the new values are set (no round trip of the old ones through Python);
+    ``attributes`` (the features' attribute lists, or None to take them from the features) serve otherwise."""
     total = len(features) or 1
-    all_kept = kept == list(range(len(kept))) and all(len(a) == len(kept) for a in attributes[:1])
+    first = len(kept)
+    all_kept = kept == list(range(first)) and all(f.attributeCount() == first for f in features[:1])
     for current, feature in enumerate(features):
         if feedback.isCanceled():
             break
-        old = attributes[current]
-        feature.setFields(fields, False)
-        feature.setAttributes((old if all_kept else [old[i] for i in kept]) + rows[current])
+        if all_kept:
+            feature.setFields(fields, False)
+            feature.resizeAttributes(fields.count())
+            for offset, value in enumerate(rows[current]):
+                feature.setAttribute(first + offset, value)
+        else:
+            old = feature.attributes() if attributes is None else attributes[current]
+            feature.setFields(fields, False)
+            feature.setAttributes([old[i] for i in kept] + rows[current])
         sink.addFeature(feature, FAST_INSERT)
         if current % 500 == 0:
             feedback.setProgress(int(current * 100 / total))
