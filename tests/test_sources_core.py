@@ -106,3 +106,22 @@ def test_fields_renamed_and_unpublished_fields_found():
     }
     features = [{"properties": {"aantal_inwoners": 5, "perc_corp": -99995}}, {"properties": {"perc_corp": -99995}}]
     assert field_report(features, field_map) == (["wmo"], ["perc_corp"])
+
+
+def test_a_whole_file_is_filtered_to_the_gemeente_by_the_same_rule(tmp_path):
+    from veerkracht.veerkracht_plugin.sources.requests import local_filter
+
+    data = json.loads(open(load_sources().path, encoding="utf-8").read())
+    data["bronnen"]["leefbaarometer"]["jaren"]["2024"].update(
+        {"protocol": "bestand", "url": "https://x/lbm-2024.geojson"}
+    )
+    path = tmp_path / "bronnen.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    edition = load_sources(path).edition("leefbaarometer", 2024)
+    features = [{"properties": {"bu_code": code}} for code in ("BU03080000", "BU03440001", "BU03081234")]
+    assert first_url(edition, "scores", 1000, "GM0308") == "https://x/lbm-2024.geojson"
+    assert [f["properties"]["bu_code"] for f in local_filter(edition, "GM0308", features)] == [
+        "BU03080000",
+        "BU03081234",
+    ]
+    assert local_filter(edition, None, features) == features  # the whole country

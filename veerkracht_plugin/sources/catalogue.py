@@ -3,7 +3,7 @@ service that moved is a one-line fix. Pure Python: no Qt."""
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..paths import RESOURCES_DIR
 
@@ -30,21 +30,16 @@ class Edition:
     field_map: dict
     gemeente_filter: dict
     path: str
-    extra: dict = field(default_factory=dict)
 
     def where(self):
         """How the user finds the line to fix."""
         return f"'bronnen' -> '{self.source}' -> 'jaren' -> '{self.year}' in {self.path}"
-
-    def source_names(self, canonical):
-        return self.field_map.get(canonical, [canonical])
 
 
 @dataclass
 class Sources:
     path: str
     page_size: int
-    timeout: int
     default_years: tuple
     editions: dict  # (source, year) -> Edition
 
@@ -95,7 +90,6 @@ def load_sources(path=None):
         return Sources(
             path=path,
             page_size=int(data.get("pagina", 1000)),
-            timeout=int(data.get("time_out_seconden", 60)),
             default_years=(int(defaults.get("beginjaar", 2019)), int(defaults.get("eindjaar", 2023))),
             editions=editions,
         )
@@ -114,7 +108,6 @@ def _edition(name, year, source, entry, field_maps, path):
     field_map = entry["velden"]
     if isinstance(field_map, str):
         field_map = field_maps[field_map]
-    known = {"protocol", "url", "lagen", "velden", "gemeentefilter"}
     return Edition(
         source=name,
         year=year,
@@ -126,5 +119,4 @@ def _edition(name, year, source, entry, field_maps, path):
         field_map={k: list(v) for k, v in field_map.items() if k != "toelichting"},
         gemeente_filter=dict(entry.get("gemeentefilter", {})),
         path=path,
-        extra={k: v for k, v in entry.items() if k not in known},
     )

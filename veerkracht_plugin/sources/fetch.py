@@ -4,7 +4,7 @@ service. Pure Python: the GET function is passed in (network.get in the plugin, 
 from datetime import datetime, timezone
 
 from .cache import Cached
-from .requests import ResponseError, first_url, next_url, read_page
+from .requests import ResponseError, first_url, local_filter, next_url, read_page
 
 MAX_PAGES = 500  # 500 pages of 1,000 is far beyond all buurten of the country: a loop, not data
 
@@ -51,7 +51,7 @@ def _all_pages(edition, layer, gemeente, get, page_size, feedback, properties, u
                 f"Het antwoord van {url} is onbruikbaar: {error}. Geeft de dienst iets anders terug dan GeoJSON, pas "
                 f"dan {edition.where()} aan; probeer het anders later opnieuw."
             ) from None
-        features.extend(page)
+        features.extend(local_filter(edition, gemeente, page))
         service_time = service_time or stamp or ""
         feedback.pushInfo(
             f"{edition.title} {edition.year}, {layer}"

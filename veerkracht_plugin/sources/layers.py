@@ -17,13 +17,11 @@ from ..compat import MULTIPOLYGON_WKB, NO_GEOMETRY_WKB, rd_new
 from .requests import rename
 
 
-def write_features(features, field_map, path, layer_name, temp_folder, extra=None, geometry=True):
-    """Write ``features`` (GeoJSON dicts) as ``layer_name`` into the GeoPackage ``path``; '' or the error.
-    ``extra`` adds constant properties (the Leefbaarometer year)."""
+def write_features(features, field_map, path, layer_name, temp_folder, geometry=True):
+    """Write ``features`` (GeoJSON dicts) as ``layer_name`` into the GeoPackage ``path``; '' or the error."""
     renamed = []
     for feature in features:
         properties = rename(feature.get("properties") or {}, field_map)
-        properties.update(extra or {})
         renamed.append(
             {"type": "Feature", "geometry": feature.get("geometry") if geometry else None, "properties": properties}
         )

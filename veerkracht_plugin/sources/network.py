@@ -55,7 +55,8 @@ def _get_once(url, feedback, timeout, authcfg):
     if code == QgsBlockingNetworkRequest.ErrorCode.NoError and not failed:
         return status or 200, body, None
     timed_out = code == QgsBlockingNetworkRequest.ErrorCode.TimeoutError or (
-        reply.error() == QNetworkReply.NetworkError.OperationCanceledError and time.monotonic() - started >= timeout * 0.9
+        reply.error() == QNetworkReply.NetworkError.OperationCanceledError
+        and time.monotonic() - started >= timeout * 0.9
     )
     if timed_out:
         return None, b"", "timeout"

@@ -75,6 +75,19 @@ def wfs_filter(edition, gemeente):
     return f'<fes:Filter xmlns:fes="{FES}">{test}</fes:Filter>'
 
 
+def local_filter(edition, gemeente, features):
+    """A whole file ('bestand') filtered to one gemeente by the same rule a service applies."""
+    if edition.protocol != "bestand" or not gemeente or not edition.gemeente_filter:
+        return features
+    rule, values = edition.gemeente_filter, gemeente_values(gemeente)
+    field = rule.get("veld") or rule.get("parameter")
+    if "begint_met" in rule:
+        prefix = rule["begint_met"].format(**values)
+        return [f for f in features if str((f.get("properties") or {}).get(field, "")).startswith(prefix)]
+    wanted = rule.get("gelijk_aan", "{gemeentecode}").format(**values)
+    return [f for f in features if str((f.get("properties") or {}).get(field, "")) == wanted]
+
+
 def read_page(body):
     """(features, next link or None, numberMatched or None, timeStamp or None) of a GeoJSON page."""
     try:
