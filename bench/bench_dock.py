@@ -61,7 +61,7 @@ def drawn():
     timeout.timeout.connect(loop.quit)
     canvas.mapCanvasRefreshed.connect(loop.quit)
     timeout.start(20000)
-    loop.exec_()
+    loop.exec()
     canvas.mapCanvasRefreshed.disconnect(loop.quit)
     assert timeout.isActive(), "the canvas did not draw"
 

@@ -7,14 +7,13 @@ it reads nothing else from the file.
 from qgis.core import QgsApplication, QgsCoordinateTransform, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QColor
-from qgis.PyQt.QtWidgets import QFrame, QListWidgetItem, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QFrame, QListWidgetItem, QScrollArea, QVBoxLayout, QWidget
 
 from .core.catalogue import MAP_IDS, map_entry
 from .dock_fetch import FetchSection
 from .dock_figures import GemeenteFigures, live_figures
 from .dock_periods import PERIOD_FIELD
-from .dock_sections import DockSections
+from .dock_sections import USER_ROLE, DockSections
 from .dock_state import DockMemory, keeping_clean
 from .layer_queries import (
     GemeenteIndex,
@@ -29,7 +28,6 @@ from .layer_queries import (
 from .styling import apply_styles, style_name
 
 ATLAS_ALGORITHM = "veerkracht:wijkatlas"
-USER_ROLE = Qt.ItemDataRole.UserRole
 
 
 class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
@@ -224,36 +222,6 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         codes = {gemeente.code for gemeente in self.chosen_gemeenten()}
         return self.figures.choice(codes, self.own_only.isChecked(), self.periods.chosen())
 
-    def _follow_layer(self, layer):
-        """Listen to the chosen layer only: its filter and edits change what the dock shows, committed edits
-        what it read once; on a layer with periods, a selected buurt shows its classes over the periods."""
-        previous, connections = self._listening
-        if previous is not None and not _is_deleted(previous):
-            for signal, slot in connections:
-                try:
-                    signal.disconnect(slot)
-                except TypeError:
-                    pass
-        connections = []
-        if layer is not None:
-            connections = [
-                (layer.subsetStringChanged, self._forget_shown),
-                (layer.layerModified, self._forget_shown),
-                (layer.afterRollBack, self._forget_shown),
-                (layer.afterCommitChanges, self._forget_figures),
-            ]
-            if self.periods.layer is not None:
-                connections.append((layer.selectionChanged, self._show_history))
-            for signal, slot in connections:
-                signal.connect(slot)
-        self._listening = (layer, connections)
-
-    def _forget_shown(self, *_args):
-        self._shown = None
-
-    def _forget_figures(self, *_args):
-        self.figures, self._shown = None, None
-
     def _show_history(self, *_args):
         if self.periods.layer is None or self.layer is None:
             return
@@ -266,29 +234,7 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         if self._shown is None:
             self._shown = self._figures_now()
         map_id = self.current_map()
-        rows = class_rows(self.layer, map_id, self._shown.classes[map_id])
-        self.summary.setRowCount(len(rows))
-        for position, row in enumerate(rows):
-            label = QTableWidgetItem(row.label)
-            label.setData(Qt.ItemDataRole.DecorationRole, QColor(row.colour))
-            label.setData(USER_ROLE, row.code)
-            label.setToolTip(row.label)
-            self.summary.setItem(position, 0, label)
-            self.summary.setItem(position, 1, QTableWidgetItem(str(row.buurten)))
-            self.summary.setItem(position, 2, QTableWidgetItem(f"{row.inwoners:,}".replace(",", ".")))
-            self.summary.setItem(position, 3, QTableWidgetItem(f"{row.eigen_vhe:,.0f}".replace(",", ".")))
-        self._update_pressure_list()
-
-    def _update_pressure_list(self):
-        self.pressure_list.clear()
-        for feature_id, name in self._shown.pressure:
-            item = QListWidgetItem(name)
-            item.setData(USER_ROLE, feature_id)
-            self.pressure_list.addItem(item)
-        if self.pressure_list.count() == 0:
-            empty = QListWidgetItem("Geen buurten met veerkracht onder druk in deze keuze.")
-            empty.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.pressure_list.addItem(empty)
+        self._show_reading(class_rows(self.layer, map_id, self._shown.classes[map_id]), self._shown.pressure)
 
     def _class_clicked(self, row, _column):
         code = self.summary.item(row, 0).data(USER_ROLE)

@@ -1,5 +1,8 @@
-"""The dock's widgets, section by section (mixed into VeerkrachtDock, which lays the sections out in _build)."""
+"""The dock's widgets, section by section, and how the reading section shows figures (mixed into VeerkrachtDock,
+which lays the sections out in its _build)."""
 
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -9,13 +12,17 @@ from qgis.PyQt.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableWidget,
+    QTableWidgetItem,
 )
 
 from .core.catalogue import MAP_IDS
 from .dock_periods import PeriodPanel
 from .styling import style_name
+
+USER_ROLE = Qt.ItemDataRole.UserRole
 
 
 class DockSections:
@@ -91,3 +98,25 @@ class DockSections:
         self.atlas_button = QPushButton("Atlas maken", body)
         buttons.addWidget(self.atlas_button)
         layout.addLayout(buttons)
+
+    def _show_reading(self, rows, pressure):
+        """The class table (ClassRow's) and the buurten under pressure ((feature id, name) pairs)."""
+        self.summary.setRowCount(len(rows))
+        for position, row in enumerate(rows):
+            label = QTableWidgetItem(row.label)
+            label.setData(Qt.ItemDataRole.DecorationRole, QColor(row.colour))
+            label.setData(USER_ROLE, row.code)
+            label.setToolTip(row.label)
+            self.summary.setItem(position, 0, label)
+            self.summary.setItem(position, 1, QTableWidgetItem(str(row.buurten)))
+            self.summary.setItem(position, 2, QTableWidgetItem(f"{row.inwoners:,}".replace(",", ".")))
+            self.summary.setItem(position, 3, QTableWidgetItem(f"{row.eigen_vhe:,.0f}".replace(",", ".")))
+        self.pressure_list.clear()
+        for feature_id, name in pressure:
+            item = QListWidgetItem(name)
+            item.setData(USER_ROLE, feature_id)
+            self.pressure_list.addItem(item)
+        if self.pressure_list.count() == 0:
+            empty = QListWidgetItem("Geen buurten met veerkracht onder druk in deze keuze.")
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.pressure_list.addItem(empty)

@@ -4,6 +4,7 @@ The dock's choice (layer, gemeenten, map) lives in its widgets while the user br
 project only when the project is saved (``QgsProject.writeProject``), so flipping through maps and gemeenten
 never makes QGIS ask "save changes?". The layer filter a gemeente choice sets is view state as well: QGIS marks
 the project dirty on every subset string change, so the dock puts back a clean project's flag afterwards.
+The dock also follows the chosen layer: another hand changing its style, its filter or its features.
 """
 
 from contextlib import contextmanager
@@ -53,7 +54,7 @@ def keeping_clean(project):
 
 
 class DockMemory:
-    """The dock's side that faces the project and the layer's styles (mixed into VeerkrachtDock)."""
+    """The dock's side that faces the project and the chosen layer (mixed into VeerkrachtDock)."""
 
     # ---- project ----
 
@@ -80,7 +81,7 @@ class DockMemory:
         if stored.gemeenten and self.layer is not None:
             self.select_gemeenten(set(stored.gemeenten))
 
-    # ---- the layer's current style ----
+    # ---- the chosen layer: its current style, filter and edits ----
 
     def _follow_styles(self, layer):
         """Listen to this layer's style manager only (None: to none)."""
@@ -92,6 +93,36 @@ class DockMemory:
         self._styles = layer.styleManager() if layer is not None else None
         if self._styles is not None:
             self._styles.currentStyleChanged.connect(self._style_changed)
+
+    def _follow_layer(self, layer):
+        """Listen to the chosen layer only: its filter and edits change what the dock shows, committed edits
+        what it read once; on a layer with periods, a selected buurt shows its classes over the periods."""
+        previous, connections = self._listening
+        if previous is not None and not sip.isdeleted(previous):
+            for signal, slot in connections:
+                try:
+                    signal.disconnect(slot)
+                except TypeError:
+                    pass
+        connections = []
+        if layer is not None:
+            connections = [
+                (layer.subsetStringChanged, self._forget_shown),
+                (layer.layerModified, self._forget_shown),
+                (layer.afterRollBack, self._forget_shown),
+                (layer.afterCommitChanges, self._forget_figures),
+            ]
+            if self.periods.layer is not None:
+                connections.append((layer.selectionChanged, self._show_history))
+            for signal, slot in connections:
+                signal.connect(slot)
+        self._listening = (layer, connections)
+
+    def _forget_shown(self, *_args):
+        self._shown = None
+
+    def _forget_figures(self, *_args):
+        self.figures, self._shown = None, None
 
     def _style_changed(self, name):
         """Another hand (applystyles, a map theme, the layer's style menu) changed the layer's current style."""
