@@ -181,7 +181,7 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
 
         feedback.setProgressText(self.tr("Koppelen"))
-        empty = [None] * len(table.columns)
+        first, width = source.fields().count(), out_fields.count()
         total = source.featureCount() or 1
         unmatched_layer = []
         # Attributes only: like QGIS' own attribute join, invalid geometries are passed on as they are.
@@ -192,12 +192,13 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
             raw = feature[code_index]
             code = layer.count(raw, feature[gemeente_index] if gemeente_index >= 0 else None)
             values = table.rows.get(code)
+            feature.setFields(out_fields, False)
+            feature.resizeAttributes(width)  # the new fields NULL; only a match's values are set
             if values is None:
                 unmatched_layer.append((code, raw))
-                values = empty
-            attributes = feature.attributes()
-            feature.setFields(out_fields, False)
-            feature.setAttributes(attributes + list(values))
+            else:
+                for offset, value in enumerate(values):
+                    feature.setAttribute(first + offset, value)
             sink.addFeature(feature, FAST_INSERT)
             if current % 500 == 0:
                 feedback.setProgress(int(current * 100 / total))
