@@ -132,6 +132,39 @@ def test_unedited_layout_is_recognised_after_save_and_reopen(project_layer, tmp_
         assert not is_edited(project.layoutManager().layoutByName(name)), name
 
 
+def cell_rects(layout, n):
+    """{item id: (x0, y0, x1, y1) in mm} of the map cells 1..n (title, map, legend) of a wijk page."""
+    return {
+        f"{prefix}_{k}": rect_mm(layout.itemById(f"{prefix}_{k}"), {})
+        for prefix in ("kaarttitel", "kaart", "legenda")
+        for k in range(1, n + 1)
+    }
+
+
+@pytest.mark.parametrize(("maps", "columns", "rows"), [([5], 1, 1), ([0, 2, 5, 8], 2, 2)])
+def test_fewer_maps_are_enlarged_to_use_the_page(project_layer, tmp_path, maps, columns, rows):
+    """QA: with one chosen map the wijk page showed it in its small grid cell (47 x 68 mm) beside empty space.
+    The chosen maps share the area of the nine cells (270 x 228 mm left of the table) in a smaller grid; the maps
+    take the room, legends keep their width."""
+    result = run("wijkatlas", {"INPUT": project_layer.id(), "MAPS": maps, "OUTPUT": str(tmp_path / "a.pdf")})
+    layout = QgsProject.instance().layoutManager().layoutByName(result["LAYOUT"])
+    rects = cell_rects(layout, len(maps))
+    x0, y0, x1, y1 = rects["kaart_1"]
+    assert x1 - x0 == pytest.approx(47 + 90 * (3 / columns - 1), abs=0.5)  # the map takes the room
+    assert y1 - y0 == pytest.approx(68 + 76 * (3 / rows - 1), abs=0.5)
+    legend = rects["legenda_1"]
+    assert legend[2] - legend[0] == pytest.approx(40) and legend[0] > x1  # beside the map, as wide as before
+    assert rects["kaarttitel_1"][3] - rects["kaarttitel_1"][1] == pytest.approx(5)  # titles keep their height
+    for a, b in itertools.combinations(rects.values(), 2):
+        assert min(a[2], b[2]) <= max(a[0], b[0]) + 0.01 or min(a[3], b[3]) <= max(a[1], b[1]) + 0.01
+    table = rect_mm(layout.itemById("tabel"), {})
+    assert all(
+        10 - 0.01 <= r[0] and r[2] <= table[0] and 25 - 0.01 <= r[1] and r[3] <= 253 + 0.01 for r in rects.values()
+    )
+    problems, checked = legend_problems(layout, project_layer)
+    assert checked and problems == []
+
+
 # ---- point 10: legend texts fit their frame ----
 
 

@@ -3,6 +3,7 @@ resources/atlas_wijk.qpt for a wijk): built by scripts/make_atlas_template.py, r
 designer, checked and loaded here. No item is hidden at export: what the designer shows is what is printed.
 Main thread only."""
 
+import math
 from pathlib import Path
 
 from qgis.core import (
@@ -220,11 +221,64 @@ def _drop_cells(document, used):
         child = following
 
 
+def _mm(element, attribute):
+    """(a, b) of an item's "a,b,mm" position or size; None when missing or in other units."""
+    parts = element.attribute(attribute).split(",")
+    if len(parts) != 3 or parts[2] != "mm":
+        return None
+    return float(parts[0]), float(parts[1])
+
+
+def _fit_cells(document, used):
+    """Spread the first ``used`` cells over the area of all nine, in a grid of ceil(sqrt(used)) columns (QA: one
+    chosen map stayed 47 x 68 mm beside empty space). The maps take the room the cells gain, titles get wider,
+    legends taller; a template whose cells are no 3 x 3 grid in mm stays as it is."""
+    elements = {}
+    child = document.documentElement().firstChildElement("LayoutItem")
+    while not child.isNull():
+        elements[child.attribute("id")] = child
+        child = child.nextSiblingElement("LayoutItem")
+    corners = [elements.get(f"kaarttitel_{n}") for n in (1, 2, 4)]
+    if not 0 < used < CELLS or None in corners or None in [_mm(c, "position") for c in corners]:
+        return
+    (x0, y0), (x2, _), (_, y4) = (_mm(c, "position") for c in corners)
+    pitch_x, pitch_y = x2 - x0, y4 - y0
+    columns = math.ceil(math.sqrt(used))
+    rows = math.ceil(used / columns)
+    wider, taller = pitch_x * (3 / columns - 1), pitch_y * (3 / rows - 1)
+    grows = {"kaarttitel": (0, wider, 0), "kaart": (0, wider, taller), "legenda": (wider, 0, taller)}
+    for n in range(1, used + 1):
+        row, column = divmod(n - 1, 3)
+        new_row, new_column = divmod(n - 1, columns)
+        shift_x = new_column * (pitch_x + wider) - column * pitch_x
+        shift_y = new_row * (pitch_y + taller) - row * pitch_y
+        for prefix, (move, grow_x, grow_y) in grows.items():
+            element = elements.get(f"{prefix}_{n}")
+            position, size = (_mm(element, a) for a in ("position", "size")) if element else (None, None)
+            if position is None or size is None:
+                continue
+            width, height = size[0] + grow_x, size[1] + grow_y
+            element.setAttribute("position", f"{position[0] + shift_x + move:g},{position[1] + shift_y:g},mm")
+            element.setAttribute("size", f"{width:g},{height:g},mm")
+            _fit_extent(element.firstChildElement("Extent"), width / size[0], height / size[1])
+
+
+def _fit_extent(extent, grow_x, grow_y):
+    """A map's stored extent in the shape of its new size (QGIS stretches a map whose extent has another shape)."""
+    if extent.isNull():
+        return
+    for low, high, grow in (("xmin", "xmax", grow_x), ("ymin", "ymax", grow_y)):
+        start, end = float(extent.attribute(low)), float(extent.attribute(high))
+        extent.setAttribute(high, f"{start + (end - start) * grow:.6f}")
+
+
 def load_template(project, name, path=TEMPLATE_PATH, used_cells=CELLS, required=("titel", "kaart_1")):
-    """A print layout from the template, named ``name``, with only the first ``used_cells`` map cells; AtlasError
-    when it has none of the ``required`` item ids (then it is no template of this page type)."""
+    """A print layout from the template, named ``name``, with only the first ``used_cells`` map cells, enlarged to
+    use the room of the others; AtlasError when it has none of the ``required`` item ids (then it is no template
+    of this page type)."""
     shipped = OVERVIEW_TEMPLATE_PATH if "overzicht_kaart" in required else TEMPLATE_PATH
     document = read_template(path)
+    _fit_cells(document, used_cells)
     _drop_cells(document, used_cells)
     layout = QgsPrintLayout(project)
     _, ok = layout.loadFromTemplate(document, QgsReadWriteContext())
