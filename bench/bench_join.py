@@ -1,7 +1,17 @@
 """joinindicators against QGIS' own join of the same year's slice, on the 13,594 NL buurten and a national
 long table (four years); both write a GeoPackage."""
 
-from common import NL_BUURTEN, WORK, compare, national_long_table, native_join_steps, report, verdict
+from common import (
+    NL_BUURTEN,
+    SHARED,
+    WORK,
+    compare,
+    national_long_table,
+    native_join_steps,
+    report,
+    timed_run,
+    verdict,
+)
 
 GOAL_COLD = 1.5
 
@@ -32,4 +42,17 @@ def run():
         f"[koppelen] doel: eerste run hoogstens {GOAL_COLD:g}x native: {verdict(cold, GOAL_COLD)} "
         f"(warm {warm:.2f}x; veerkracht normaliseert ook de codes en herkent getallen)"
     )
-    return {"NL": {"ours": ours, "native": native}}
+    scale = {"NL": ours["warm"]}
+    for name, (layer, table) in SCALE.items():
+        job = {"INPUT": str(SHARED / layer), "TABLE": str(SHARED / table), "YEAR": 2024}
+        measured = timed_run(
+            [["veerkracht:joinindicators", {**job, "OUTPUT": str(WORK / f"koppelen-{name}-{{run}}.gpkg")}]], 5
+        )
+        scale[name] = sorted(measured["warm"])[2]
+    return scale
+
+
+SCALE = {  # the Leefbaarometer of 2024 onto the sample buurten, warm median of five
+    "Baarn": ("baarn/buurten-2024-GM0308.geojson", "baarn/leefbaarometer-scores-buurten-GM0308-2018-2024.csv"),
+    "Utrecht": ("utrecht/buurten-2019-GM0344.geojson", "utrecht/leefbaarometer-scores-buurten-GM0344-2018-2024.csv"),
+}

@@ -2,6 +2,7 @@
 a web page or XML saved as .csv, a zip or Excel 97-2003 container, a password or a cut-off download. Each
 problem is a ``VeerkrachtError`` in Dutch naming the file and what to do; no Qt here."""
 
+import io
 import zipfile
 
 from . import VeerkrachtError
@@ -23,9 +24,9 @@ _OTHER_FORMATS = (
 )
 
 
-def refuse_ole(path):
-    """An OLE container is either a password-protected Office file or Excel 97-2003 (read only with xlrd)."""
-    raw = path.read_bytes()
+def refuse_ole(path, raw):
+    """An OLE container (``raw``, the bytes of ``path``) is either a password-protected Office file or Excel
+    97-2003 (read only with xlrd)."""
     if "EncryptionInfo".encode("utf-16-le") in raw or "EncryptedPackage".encode("utf-16-le") in raw:
         raise VeerkrachtError(
             f"Tabel '{path.name}' is beveiligd met een wachtwoord (versleuteld) en kan niet gelezen worden. "
@@ -41,10 +42,10 @@ def refuse_ole(path):
     return None
 
 
-def decode_text(path):
-    """(text, name of the encoding) of a text file: a BOM decides, else UTF-16 without BOM (NUL bytes),
-    UTF-8, and failing that Windows-1252. A file that is not text is refused, naming what it is."""
-    raw = path.read_bytes()
+def decode_text(path, raw):
+    """(text, name of the encoding) of ``raw``, the bytes of a text file at ``path``: a BOM decides, else UTF-16
+    without BOM (NUL bytes), UTF-8, and failing that Windows-1252. A file that is not text is refused, naming
+    what it is."""
     for bom, codec, name in _BOMS:
         if raw.startswith(bom):
             try:
@@ -89,10 +90,11 @@ def refuse_markup(path, text):
         raise VeerkrachtError(f"Tabel '{path.name}' is een XML-bestand, geen CSV. Sla de tabel op als CSV of XLSX.")
 
 
-def refuse_broken_zip(path):
-    """A zip that is cut off, or an ODS saved with a password, named before the reader stumbles on it."""
+def refuse_broken_zip(path, raw):
+    """A zip (``raw``, the bytes of ``path``) that is cut off, or an ODS saved with a password, named before the
+    reader stumbles on it."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = set(archive.namelist())
             manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
     except (zipfile.BadZipFile, OSError) as error:

@@ -72,20 +72,18 @@ def _parse(path, sheet):
         raise VeerkrachtError(
             f"Tabel '{path.name}': bestandstype '{suffix}' wordt niet gelezen; gebruik CSV, TXT, XLSX of ODS."
         )
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    if head.startswith(ZIP_MAGIC):
-        return _read_sheet(path, sheet, note=_wrong_suffix_note(path, suffix, "een Excel- of ODS-bestand"))
-    if head.startswith(OLE_MAGIC):
-        refuse_ole(path)  # password-protected, or Excel 97-2003 without xlrd installed
-        return _read_sheet(path, sheet, note=_wrong_suffix_note(path, suffix, "een Excel 97-2003-bestand"))
-    if suffix in SHEET_SUFFIXES:
-        text, encoding = decode_text(path)  # a sheet that is text: HTML from a website, or a renamed CSV
-        frame = _read_csv(path, text, encoding)
+    raw = path.read_bytes()  # every check and the parser work on these bytes: the file is read once
+    if raw.startswith(ZIP_MAGIC):
+        return _read_sheet(path, raw, sheet, note=_wrong_suffix_note(path, suffix, "een Excel- of ODS-bestand"))
+    if raw.startswith(OLE_MAGIC):
+        refuse_ole(path, raw)  # password-protected, or Excel 97-2003 without xlrd installed
+        return _read_sheet(path, raw, sheet, note=_wrong_suffix_note(path, suffix, "een Excel 97-2003-bestand"))
+    text, encoding = decode_text(path, raw)
+    del raw
+    frame = _read_csv(path, text, encoding)
+    if suffix in SHEET_SUFFIXES:  # a sheet that is text: HTML from a website, or a renamed CSV
         frame.attrs["notes"].insert(0, f"Tabel '{path.name}' is geen {suffix}-bestand maar tekst; gelezen als CSV.")
-        return frame
-    text, encoding = decode_text(path)
-    return _read_csv(path, text, encoding)
+    return frame
 
 
 def _wrong_suffix_note(path, suffix, what):
@@ -208,12 +206,11 @@ def _ragged_message(name, error, delimiter, header):
     )
 
 
-def _read_sheet(path, sheet, note=None):
-    with open(path, "rb") as handle:
-        if handle.read(4) == ZIP_MAGIC:
-            refuse_broken_zip(path)
+def _read_sheet(path, raw, sheet, note=None):
+    if raw.startswith(ZIP_MAGIC):
+        refuse_broken_zip(path, raw)
     try:
-        with pd.ExcelFile(path) as workbook:
+        with pd.ExcelFile(io.BytesIO(raw)) as workbook:
             names = [str(n) for n in workbook.sheet_names]
             if sheet and sheet not in names:
                 raise VeerkrachtError(
