@@ -78,9 +78,7 @@ def _parse(path, sheet):
     if raw.startswith(OLE_MAGIC):
         refuse_ole(path, raw)  # password-protected, or Excel 97-2003 without xlrd installed
         return _read_sheet(path, raw, sheet, note=_wrong_suffix_note(path, suffix, "een Excel 97-2003-bestand"))
-    text, encoding = decode_text(path, raw)
-    del raw
-    frame = _read_csv(path, text, encoding)
+    frame = _read_csv(path, raw)
     if suffix in SHEET_SUFFIXES:  # a sheet that is text: HTML from a website, or a renamed CSV
         frame.attrs["notes"].insert(0, f"Tabel '{path.name}' is geen {suffix}-bestand maar tekst; gelezen als CSV.")
     return frame
@@ -92,7 +90,8 @@ def _wrong_suffix_note(path, suffix, what):
     return f"Tabel '{path.name}' is geen CSV-bestand maar {what}; gelezen als werkblad."
 
 
-def _read_csv(path, text, encoding):
+def _read_csv(path, raw):
+    text, encoding = decode_text(path, raw)
     refuse_markup(path, text)
     sample_lines = _first_lines(text, HEADER_SEARCH_ROWS)
     if not any(line.strip() for line in sample_lines):
@@ -101,9 +100,13 @@ def _read_csv(path, text, encoding):
     grid = list(csv.reader(sample_lines, delimiter=delimiter))
     _refuse_other_delimiter_header(path.name, grid, sample_lines, delimiter)
     header_row = find_header_row(grid, path.name)
+    # UTF-8 bytes without NA detection: pandas' fast path, the same text. The file's own bytes when they are
+    # UTF-8 already: a national table is 10 MB, and its text need not stay beside them and the frame.
+    data = io.BytesIO(raw if encoding == "UTF-8" else text.encode("utf-8"))
+    del text
     try:
-        frame = pd.read_csv(  # from UTF-8 bytes and without NA detection: pandas' fast path, same text
-            io.BytesIO(text.encode("utf-8")),
+        frame = pd.read_csv(
+            data,
             encoding="utf-8",
             sep=delimiter,
             dtype=str,
