@@ -36,7 +36,8 @@ def run():
         ]
     ]
     native = native_join_steps(layer, table, "bu_code", 2024, fields, "", str(WORK / "koppelen-native-{run}.gpkg"))
-    ours, native = compare(ours, native)
+    medians = compare({"ours": ours, "native": native})
+    ours, native = medians["ours"], medians["native"]
     warm, cold = report("koppelen, 13.594 buurten, jaar 2024 uit 4 jaren", ours, native)
     print(
         f"[koppelen] doel: eerste run hoogstens {GOAL_COLD:g}x native: {verdict(cold, GOAL_COLD)} "

@@ -73,35 +73,36 @@ def makemaps_steps(layer, lbm, kwb, output):
     ]
 
 
-def native_steps(layer, lbm, kwb, output, statistics=False):
-    """The same joins and the same 29 new columns with QGIS' own algorithms: the four slices joined, then
-    native:refactorfields into the GeoPackage. Without ``statistics`` the new columns are plain arithmetic and
-    thresholds on the joined values (what QGIS needs at least to move the same data: the goal's baseline); with
-    it, z-scores and quantiles by QGIS' aggregate functions, as a user of the field calculator would write the
-    design's rules (three refactors: index; values and classes; labels)."""
+def native_steps(layer, lbm, kwb, output, columns=True):
+    """The same joins and the same 29 new columns with QGIS' own algorithms: the four slices joined, then one
+    native:refactorfields into the GeoPackage that turns the joined text into numbers and adds the index and the
+    27 map columns as plain arithmetic and thresholds (no statistics: QGIS' aggregate functions in the field
+    calculator took 11 s here, four times makemaps). Without ``columns``: the joins only."""
     steps = native_join_steps(layer, lbm, "bu_code", 2018, ["onv"], "lbm2018_", "TEMPORARY_OUTPUT")
     steps += native_join_steps("@-2", lbm, "bu_code", 2024, ["afw", "onv"], "lbm2024_", "TEMPORARY_OUTPUT")
     steps += native_join_steps("@-2", kwb, "gwb_code_10", 2023, KWB_COLUMNS, "kwb2023_", "TEMPORARY_OUTPUT")
     steps += native_join_steps("@-2", kwb, "gwb_code_10", 2019, KWB_COLUMNS[:3], "kwb2019_", "TEMPORARY_OUTPUT")
+    if not columns:  # the joins alone, the last one into the GeoPackage
+        steps[-1][1]["OUTPUT"] = output
+        return steps
     names = ["fid", "id", "statcode", "lbm2018_onv", "lbm2024_afw", "lbm2024_onv"]
     names += [f"kwb2023_{c}" for c in KWB_COLUMNS] + [f"kwb2019_{c}" for c in KWB_COLUMNS[:3]]
     numbers = [_field(n, f'to_real("{n}")' if _kind(n) == "real" else f'"{n}"', _kind(n)) for n in names]
-    if not statistics:
-        steps.append(
-            ["native:refactorfields", {"INPUT": "@-1", "FIELDS_MAPPING": numbers + _plain_columns(), "OUTPUT": output}]
-        )
-        return steps
-    index = [_field(f"kwetsbaar_{year}", _index_expression(year), "real") for year in (2019, 2023)]
-    names += ["kwetsbaar_2019", "kwetsbaar_2023"]
-    classes = [_field(n, f'"{n}"', _kind(n)) for n in names]
-    for name, (value, rule) in MAPS.items():
-        classes += [_field(f"{name}_waarde", value, "real"), _field(f"{name}_klasse", _class(value, rule), "int")]
-        names += [f"{name}_waarde", f"{name}_klasse"]
-    labels = [_field(n, f'"{n}"', "int" if n.endswith("_klasse") else _kind(n)) for n in names]
-    labels += [_field(f"{name}_label", _label(name), "text") for name in MAPS]
-    for mapping, target in ((numbers + index, "TEMPORARY_OUTPUT"), (classes, "TEMPORARY_OUTPUT"), (labels, output)):
-        steps.append(["native:refactorfields", {"INPUT": "@-1", "FIELDS_MAPPING": mapping, "OUTPUT": target}])
+    mapping = numbers + _plain_columns()
+    steps.append(["native:refactorfields", {"INPUT": "@-1", "FIELDS_MAPPING": mapping, "OUTPUT": output}])
     return steps
+
+
+def _kind(name):
+    return {"fid": "int", "id": "text", "statcode": "text"}.get(name, "real")
+
+
+_TYPES = {"real": (6, "double precision"), "int": (4, "integer64"), "text": (10, "text")}
+
+
+def _field(name, expression, kind):
+    qtype, type_name = _TYPES[kind]
+    return {"name": name, "expression": expression, "type": qtype, "type_name": type_name, "length": 0, "precision": 0}
 
 
 def _plain_columns():
@@ -135,76 +136,6 @@ def _plain_columns():
     return columns
 
 
-def _kind(name):
-    return {"fid": "int", "id": "text", "statcode": "text"}.get(name, "real")
-
-
-_TYPES = {"real": (6, "double precision"), "int": (4, "integer64"), "text": (10, "text")}
-
-
-def _field(name, expression, kind):
-    qtype, type_name = _TYPES[kind]
-    return {"name": name, "expression": expression, "type": qtype, "type_name": type_name, "length": 0, "precision": 0}
-
-
-def _z(expression, reference):
-    """A z-score against the reference set, with QGIS' aggregate functions (computed once, then cached)."""
-    return f"(({expression}) - mean({expression}, filter:={reference})) / stdev({expression}, filter:={reference})"
-
-
-def _index_expression(year):
-    """On the joined layer, whose fields are still text (the CSV as QGIS reads it)."""
-    per_thousand = f'to_real("kwb{year}_a_soz_wb") * 1000.0 / nullif(to_real("kwb{year}_a_inw"), 0)'
-    share = f'to_real("kwb{year}_p_hh_li")'
-    reference = 'to_real("kwb2023_a_inw") >= 50'
-    return f"({_z(per_thousand, reference)} + {_z(share, reference)}) / 2"
-
-
-FIVE = "CASE WHEN @z < -1.5 THEN 1 WHEN @z < -0.5 THEN 2 WHEN @z <= 0.5 THEN 3 WHEN @z <= 1.5 THEN 4 ELSE 5 END"
-CHANGE_K = '"kwetsbaar_2023" - "kwetsbaar_2019"'
-CHANGE_O = '"lbm2024_onv" - "lbm2018_onv"'
-# map: (value, class rule on @v; @z is the value's z-score in the reference set)
-MAPS = {
-    "leefbaarheid": (
-        '"lbm2024_afw"',
-        "CASE "
-        + " ".join(f"WHEN @v < {c} THEN {i + 1}" for i, c in enumerate((-0.3, -0.2, -0.1, -0.05, 0, 0.05, 0.1, 0.2)))
-        + " ELSE 9 END",
-    ),
-    "overlast": ('"lbm2024_onv"', FIVE),
-    "overlast_ontwikkeling": (CHANGE_O, FIVE),
-    "kwetsbaar": (
-        '"kwetsbaar_2023"',
-        "CASE WHEN @v < q1({v}) THEN 1 WHEN @v < median({v}) THEN 2 WHEN @v < q3({v}) THEN 3 ELSE 4 END",
-    ),
-    "kwetsbaar_ontwikkeling": (CHANGE_K, FIVE),
-    "corporatiebezit": (
-        '"kwb2023_p_wcorpw"',
-        "CASE WHEN @v < 10 THEN 1 WHEN @v < 25 THEN 2 WHEN @v < 50 THEN 3 WHEN @v < 66.67 THEN 4 ELSE 5 END",
-    ),
-    "signalering": (f"({CHANGE_K}) - ({CHANGE_O})", FIVE),
-    "signalering_relatief": (f"({CHANGE_K}) - median({CHANGE_K}) - (({CHANGE_O}) - median({CHANGE_O}))", FIVE),
-    "focus": ('"kwetsbaar_2023" + "lbm2024_onv"', "CASE WHEN @v < q1({v}) THEN 1 WHEN @v < q3({v}) THEN 2 ELSE 3 END"),
-}
-
-
-def _class(value, rule):
-    """Class 0 for missing values and small buurten, else ``rule`` on the value (@v) or its z-score (@z)."""
-    rule = rule.replace("{v}", value)
-    if "@z" in rule:
-        rule = f"with_variable('z', {_z(value, REFERENCE)}, {rule})"
-    return f"with_variable('v', {value}, CASE WHEN @v IS NULL OR NOT ({REFERENCE}) THEN 0 ELSE {rule} END)"
-
-
-REFERENCE = '"kwb2023_a_inw" >= 50'
-
-
-def _label(name):
-    words = ["onvoldoende gegevens", "zeer laag", "laag", "gemiddeld", "hoog", "zeer hoog", "6", "7", "8", "9"]
-    cases = " ".join(f"WHEN \"{name}_klasse\" = {i} THEN '{word}'" for i, word in enumerate(words))
-    return f"CASE {cases} END"
-
-
 def scale_jobs():
     """makemaps on Baarn and Utrecht as the tests run them (the real sample data)."""
     baarn, utrecht = SHARED / "baarn", SHARED / "utrecht"
@@ -229,15 +160,23 @@ def run():
     layer = buurten_rd()
     lbm = national_long_table(WORK / "lbm-nl-long.csv")
     kwb = kerncijfers_table(WORK / "kwb-nl-lang.csv")
-    ours, native = compare(
-        makemaps_steps(layer, lbm, kwb, str(WORK / "kaarten-veerkracht-{run}.gpkg")),
-        native_steps(layer, lbm, kwb, str(WORK / "kaarten-native-{run}.gpkg")),
-    )
+    sides = {
+        "ours": makemaps_steps(layer, lbm, kwb, str(WORK / "kaarten-veerkracht-{run}.gpkg")),
+        "native": native_steps(layer, lbm, kwb, str(WORK / "kaarten-native-{run}.gpkg")),
+        "joins": native_steps(layer, lbm, kwb, str(WORK / "kaarten-koppelingen-{run}.gpkg"), columns=False),
+    }
+    medians = compare(sides)
+    ours, native, joins = medians["ours"], medians["native"], medians["joins"]
     warm, cold = report("veerkrachtkaarten maken, 13.594 buurten", ours, native)
     memory = ours["peak_mib"] / native["peak_mib"]
     print(
         f"[kaarten maken] doel hoogstens {GOAL_TIME:g}x native: warm {verdict(warm, GOAL_TIME)}, eerste run "
         f"{verdict(cold, GOAL_TIME)}; geheugen hoogstens {GOAL_MEMORY:g}x: {verdict(memory, GOAL_MEMORY)}"
+    )
+    print(
+        f"[kaarten maken] ter vergelijking alleen QGIS' vier koppelingen, zonder de 29 kolommen te berekenen: warm "
+        f"{joins['warm']:.3f} s (veerkracht {ours['warm'] / joins['warm']:.2f}x), eerste run {joins['cold']:.3f} s "
+        f"({ours['cold'] / joins['cold']:.2f}x), piek {joins['peak_mib']:.0f} MiB"
     )
     scale = {"NL": ours["warm"]}
     for name, job in scale_jobs().items():

@@ -67,14 +67,15 @@ def timed_run(steps, repeats=REPEATS, tag="a"):
     return json.loads(line[-1][7:])
 
 
-def compare(ours, native, rounds=ROUNDS, repeats=REPEATS):
-    """(ours, native): A and B alternated in ``rounds`` fresh processes each; medians of the cold runs, of all
-    warm runs and of the processes' peak memory. So a slow moment of the shared machine hits both sides."""
-    runs = {"ours": [], "native": []}
+def compare(sides, rounds=ROUNDS, repeats=REPEATS):
+    """{side: medians} for {side: steps}: the sides alternated (A, B, A, B, ...) in ``rounds`` fresh processes
+    each; medians of the cold runs, of all warm runs and of the processes' peak memory. So a slow moment of the
+    shared machine hits every side."""
+    runs = {side: [] for side in sides}
     for round_ in range(rounds):
-        for side, steps in (("ours", ours), ("native", native)):
+        for side, steps in sides.items():
             runs[side].append(timed_run(steps, repeats, f"{side}{round_}"))
-    return tuple(_medians(runs[side]) for side in ("ours", "native"))
+    return {side: _medians(processes) for side, processes in runs.items()}
 
 
 def _medians(processes):
