@@ -265,6 +265,8 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         plan = make_plan(self, parameters, context, feedback)
         for note in plan.notes:
             feedback.pushInfo(self.tr("Gekozen: {}.").format(note))
+        for warning in plan.warnings:
+            feedback.pushWarning(warning)
         min_inwoners = self.parameterAsInt(parameters, self.MIN_INWONERS, context)
         zeros_as_missing = self.parameterAsBoolean(parameters, self.ZEROS_AS_MISSING, context)
         has_table = parameters.get(self.KERNCIJFERS_END) not in (None, "")
@@ -437,7 +439,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             self._reference = (
                 f"Referentieset Nederland: elke klasse vergelijkt met alle buurten van het land ({own} buurten van de "
                 f"buurtlaag en {added} andere uit '{table}'); de kaart toont alleen de buurten van de buurtlaag. "
-                + self._reference
+                + self._reference.replace("buurten van de invoerlaag", "buurten van deze referentieset")
             )
         if plan.start_layer:
             from .start_layer import MATCH_SHARE

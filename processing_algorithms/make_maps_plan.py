@@ -30,6 +30,7 @@ class Plan:
     start_match: float = 1.0  # share of the buurt layer's codes found in the start layer
     lbm_class: str = None  # the official Leefbaarometer class column (kscore), when the table has it
     national: tuple = None  # (own buurten, other buurten, table): classes computed on the whole country
+    warnings: list = field(default_factory=list)  # said as warnings: a choice the user should look at
 
 
 def make_plan(algorithm, parameters, context, feedback):
@@ -199,10 +200,15 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
     filled = filled_fields(source, names["gevuld"])
     counts = _names(alg, parameters, alg.COUNTS, context)
     shares = _names(alg, parameters, alg.SHARES, context)
+    unfilled = []
     if not counts and not shares:
         for key, component in names["componenten"].items():
-            if key != "toelichting" and (column := first_present(component["kolommen"], filled)):
+            if key == "toelichting":
+                continue
+            if column := first_present(component["kolommen"], filled):
                 (counts if component["soort"] == "aantal" else shares).append(column)
+            elif present := first_present(component["kolommen"], layer_fields):
+                unfilled.append(f"{key} (veld {present})")
     inwoners = first_present(names["inwoners"], filled)
     if not (counts or shares) or inwoners is None:
         wanted = [c for comp in names["componenten"].values() if isinstance(comp, dict) for c in comp["kolommen"]]
@@ -215,6 +221,15 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
         )
     kwb_end = _given_int(alg, parameters, alg.KWB_YEAR_END, context) or _layer_year(alg, parameters, context) or lbm_end
     notes.append(f"kerncijfers uit de buurtlaag zelf: {', '.join(counts + shares)}, inwoners {inwoners}")
+    warnings = (
+        [
+            f"De kwetsbaarheidsindex mist component {', '.join(unfilled)}: in de buurtlaag niet gevuld (leeg, geheim "
+            f"-99997 of 'komt later' -99995). De index rust nu alleen op {', '.join(counts + shares)}; een latere versie "
+            "van deze editie, of een kerncijfersbestand, heeft het mogelijk wel."
+        ]
+        if unfilled
+        else []
+    )
     return Plan(
         lbm_start,
         lbm_end,
@@ -224,6 +239,7 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
         inwoners_layer=inwoners,
         corporatie_layer=first_present(names["corporatie"], filled),
         notes=notes,
+        warnings=warnings,
     )
 
 

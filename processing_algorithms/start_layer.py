@@ -85,7 +85,7 @@ def _code_match(buurten, start):
 def _buurt_codes(source):
     from qgis.core import QgsFeatureRequest
 
-    from ..veerkracht_plugin.compat import NO_GEOMETRY
+    from ..veerkracht_plugin.compat import NO_GEOMETRY, SKIP_GEOMETRY_CHECKS
     from ..veerkracht_plugin.core.codes import normalise_code
     from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
 
@@ -93,7 +93,8 @@ def _buurt_codes(source):
     if field is None:
         return set()
     request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes([field], source.fields())
-    return {normalise_code(f[field]) for f in source.getFeatures(request)} - {None}
+    # codes only: a self-intersecting buurt (generalised boundaries) must not stop the comparison of codes
+    return {normalise_code(f[field]) for f in source.getFeatures(request, SKIP_GEOMETRY_CHECKS)} - {None}
 
 
 def start_frame(alg, start_value, buurten_value, codes, columns, shares, context, feedback):

@@ -18,7 +18,8 @@ def section(tmp_path, monkeypatch):
     with FakeServices() as fake:
         monkeypatch.setenv("VEERKRACHT_BRONNEN", str(fake.write_bronnen(tmp_path / "bronnen.json")))
         monkeypatch.setenv("VEERKRACHT_CACHE", str(tmp_path / "cache"))
-        widget = FetchSection()
+        widget = FetchSection(on_added=lambda layer, codes: shown.append((layer.name(), codes)))
+        widget.shown = shown = []
         widget.folder = tmp_path / "uit"
         yield widget, fake
         for layer in list(QgsProject.instance().mapLayers().values()):
@@ -57,6 +58,7 @@ def test_one_click_gives_styled_maps_named_after_the_gemeente(section, national)
     assert len(layer.styleManager().styles()) >= 9  # the nine named styles
     assert ("Referentieset Nederland" in layer.metadata().abstract()) == national
     assert widget.status.text().startswith("Klaar")
+    assert widget.shown == [(layer.name(), ["GM0308"])]  # the dock browses what was just made
     from veerkracht.veerkracht_plugin.styling import uses_stand_in
 
     assert not uses_stand_in(layer)  # official classes: no "(voorlopige grenzen)" in the legend
@@ -73,3 +75,38 @@ def test_a_failing_service_is_said_in_the_dock(section):
     assert widget.added is None
     assert widget.status.text().startswith("Ophalen mislukt") and "HTTP 500" in widget.status.text()
     assert widget.button.isEnabled()
+
+
+def test_a_typed_name_not_picked_from_the_list_is_the_one_fetched(section):
+    """Found in the desktop: 'bosch' typed, the suggestion not taken, and the earlier gemeente was fetched."""
+    widget, fake = section
+    widget.choose("GM1680")
+    widget.national.setChecked(False)
+    widget.gemeente.setEditText("s-hertogenbosch")
+    widget.button.click()
+    wait_until_done(widget)
+    assert widget.added is not None, widget.status.text()
+    assert widget.added.name().startswith("Veerkrachtkaarten 's-Hertogenbosch")
+    assert widget.files[0].name == "open-data-s-hertogenbosch.gpkg"
+    assert not any("GM1680" in path for _, path in fake.requests)
+
+
+def test_text_that_is_no_gemeente_fetches_nothing(section):
+    widget, fake = section
+    widget.gemeente.setEditText("bosc")
+    widget.button.click()
+    assert widget.running is None and not fake.requests
+    assert "Onbekende gemeente" in widget.status.text() or "Kies een gemeente" in widget.status.text()
+
+
+def test_a_second_run_is_told_apart(section):
+    widget, _ = section
+    widget.choose("GM0308")
+    widget.national.setChecked(False)
+    names = []
+    for _ in range(2):
+        widget.button.click()
+        wait_until_done(widget)
+        names.append(widget.added.name())
+    assert names[1] == names[0] + " (2)"
+    assert widget.files[1].name == "veerkrachtkaarten-baarn-2.gpkg"  # the first file is kept

@@ -239,6 +239,8 @@ def test_check_sources_names_what_moved_and_what_is_missing(services, tmp_path, 
     assert broken["bereikbaar"] == 0 and "HTTP" in broken["melding"] and "'2021'" in broken["melding"]
     fine = rows[("wijkenbuurten", 2023, "buurten")]
     assert fine["bereikbaar"] == 1 and "aantal_inwoners" in fine["velden_aanwezig"]
+    assert fine["velden_ontbrekend"] == ""  # a buurt layer has no wijknaam: no news
+    assert "buurtcode" not in rows[("wijkenbuurten", 2023, "wijken")]["velden_ontbrekend"]
     assert (
         "perc_huurwoningen_in_bezit_woningcorporaties"
         in rows[("wijkenbuurten", 2024, "buurten")]["velden_niet_gepubliceerd"]
@@ -268,3 +270,31 @@ def test_cancel_between_requests_leaves_no_file_and_keeps_an_earlier_one(service
         fetch(tmp_path, CancelAfter(2), REFRESH=True)
     assert path.read_bytes() == before and not list(tmp_path.glob(".open.gpkg*"))
     assert len(services.requests) - first_run == 2  # stopped after the page it was cancelled on
+
+
+def test_cancel_between_layers_is_said_as_a_cancel(services, tmp_path):
+    """Found in the desktop: a cancel after a whole layer was said as 'geen buurten voor Baarn'."""
+    with pytest.raises(QgsProcessingException, match="Geannuleerd"):
+        fetch(tmp_path, CancelAfter(1))
+
+
+def test_an_empty_answer_is_not_kept_in_the_cache(services, tmp_path):
+    with pytest.raises(QgsProcessingException):
+        fetch(tmp_path, GEMEENTEN="GM9999")
+    assert not any("GM9999" in p.name for p in (tmp_path / "cache").glob("*"))
+
+
+def test_a_component_the_layer_does_not_fill_is_warned(services, tmp_path):
+    """Utrecht's low-income field is secret (-99997) in every buurt: the index rests on bijstand alone, said aloud."""
+    path = fetch(tmp_path, GEMEENTEN="Utrecht")
+    feedback = RecordingFeedback()
+    params = {
+        "INPUT": f"{path}|layername=buurten_2023",
+        "LEEFBAAROMETER": f"{path}|layername=leefbaarometer",
+        "BUURTEN_START": f"{path}|layername=buurten_2019",
+        "OUTPUT": "TEMPORARY_OUTPUT",
+    }
+    run("makemaps", params, feedback)
+    assert any(
+        "mist component laag_inkomen" in w and "percentage_huishoudens_met_laag_inkomen" in w for w in feedback.warnings
+    )

@@ -56,12 +56,12 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         layout = QVBoxLayout(body)
         # The dock's sections, top to bottom (built in dock_sections). A new section is one line here: a widget
         # from its own module added to ``layout``, reading the choice from self.layer and self.chosen_gemeenten().
+        self.fetch_section = FetchSection(body, on_added=self.show_layer)  # any gemeente from open data (dock_fetch)
+        layout.addWidget(self.fetch_section)
         self._add_choice(body, layout)
         self._add_map(body, layout)
         self._add_reading(body, layout)
         self._add_actions(body, layout)
-        self.fetch_section = FetchSection(body)  # maps for any gemeente from open data (dock_fetch)
-        layout.addWidget(self.fetch_section)
         scroll = QScrollArea(self)  # small screens scroll instead of squeezing the class table
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -148,6 +148,14 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
 
     def chosen_gemeenten(self):
         return [item.data(USER_ROLE) for item in self.gemeente_list.selectedItems()]
+
+    def show_layer(self, layer, codes):
+        """Browse ``layer`` (just added) on gemeenten ``codes``: what the user made is what the map shows."""
+        self.refresh_layers()
+        index = self.layer_combo.findData(layer.id())
+        if index >= 0:
+            self.layer_combo.setCurrentIndex(index)
+            self.select_gemeenten(set(codes))
 
     def select_gemeenten(self, codes):
         """Select gemeenten by code (as a user would click them) and apply the filter."""

@@ -12,10 +12,12 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsProject,
 )
+from qgis.gui import QgsCollapsibleGroupBox
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QGroupBox, QLabel, QPushButton, QVBoxLayout
+from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QLabel, QPushButton, QVBoxLayout
 
-from .sources.gemeenten import gemeenten
+from .layer_queries import is_veerkracht_layer
+from .sources.gemeenten import find_gemeenten, gemeenten
 
 FETCH = "veerkracht:opendata"
 MAKE = "veerkracht:makemaps"
@@ -33,9 +35,13 @@ class KeptFeedback(QgsProcessingFeedback):
         super().reportError(error, fatalError)
 
 
-class FetchSection(QGroupBox):
-    def __init__(self, parent=None):
+class FetchSection(QgsCollapsibleGroupBox):
+    """Open at the top of the dock while the project has no veerkracht layer (the first thing a new user needs),
+    folded away once it has one."""
+
+    def __init__(self, parent=None, on_added=None):
         super().__init__("Kaarten maken voor een gemeente (open data)", parent)
+        self.on_added = on_added  # called with (layer, gemeente codes) when the maps are in the project
         self.folder = None  # where the files go; None: beside the project, else ~/Veerkrachtkaarten
         self.running = None  # (task, context, feedback) of the step that runs now
         self.added = None  # the layer the last run added
@@ -65,17 +71,38 @@ class FetchSection(QGroupBox):
         for widget in (self.gemeente, self.national, self.button, self.status):
             layout.addWidget(widget)
         self.button.clicked.connect(self.start)
+        self.setCollapsed(any(is_veerkracht_layer(layer) for layer in QgsProject.instance().mapLayers().values()))
 
     def choose(self, code):
         index = self.gemeente.findData(code)
         if index >= 0:
             self.gemeente.setCurrentIndex(index)
 
+    def chosen(self):
+        """(code, name) of what the box shows, also when the user typed a name without picking it from the list;
+        None when the text is no gemeente."""
+        text = self.gemeente.currentText().strip()
+        index = self.gemeente.findText(text)
+        if index >= 0:
+            return self.gemeente.itemData(index), text.rsplit(" (", 1)[0]
+        try:
+            found = find_gemeenten([text.rsplit(" (", 1)[0]])
+        except ValueError as error:
+            self.status.setText(str(error))
+            return None
+        return found[0] if len(found) == 1 and found[0][0] != found[0][1] else None
+
     def start(self):
-        code = self.gemeente.currentData()
-        if not code or self.running:
+        if self.running:
             return
-        name = self.gemeente.currentText().rsplit(" (", 1)[0]
+        chosen = self.chosen()
+        if chosen is None:
+            if not self.status.text().startswith("Onbekende"):
+                self.status.setText("Kies een gemeente uit de lijst (typ een deel van de naam).")
+            return
+        code, name = chosen
+        self.choose(code)
+        self.code = code
         folder = Path(self.folder or QgsProject.instance().homePath() or Path.home() / "Veerkrachtkaarten")
         folder.mkdir(parents=True, exist_ok=True)
         self.files = (
@@ -128,6 +155,8 @@ class FetchSection(QGroupBox):
         self._stop(
             f"Klaar: '{self.added.name()}' staat in de lagenlijst ({self.files[1]})." if self.added else "Klaar."
         )
+        if self.added is not None and self.on_added is not None:
+            self.on_added(self.added, [self.code])
 
     def _stop(self, text):
         self.running = None
@@ -146,8 +175,19 @@ def _load_results(context, feedback):
         details.project.addMapLayer(context.temporaryLayerStore().takeMapLayer(layer) or layer)
         if details.postProcessor() is not None:
             details.postProcessor().postProcessLayer(layer, context, feedback)
+        layer.setName(_unique_name(details.project, layer))
         added = layer
     return added
+
+
+def _unique_name(project, layer):
+    """A second Baarn run must be told apart from the first in the layer list and the dock."""
+    taken = {other.name() for other in project.mapLayers().values() if other.id() != layer.id()}
+    name = layer.name()
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name} ({number})", number + 1
+    return candidate
 
 
 def _layer_names(path):

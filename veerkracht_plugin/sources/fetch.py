@@ -34,7 +34,8 @@ def fetch_layer(edition, layer, gemeente, get, cache, page_size, feedback, prope
             raise
         feedback.pushWarning(f"{error} Gebruikt: de eerder opgehaalde gegevens van {cached.fetched_at}.")
         return cached, True
-    cache.write(key, fresh)
+    if fresh.features:  # an empty answer (a gemeente the service lacks, a hiccup) is asked again next time
+        cache.write(key, fresh)
     return fresh, False
 
 

@@ -1,7 +1,7 @@
 """What 'Open data ophalen' does, step by step: per year the buurten and wijken of the chosen gemeenten, the
 Leefbaarometer scores, optionally the national attribute tables (the reference set), and a 'bronnen' table."""
 
-from .fetch import fetch_layer
+from .fetch import CancelledError, fetch_layer
 from .layers import write_features
 from .requests import field_report, rename
 
@@ -61,7 +61,7 @@ class OpenDataJob:
 
     def _fetch(self, edition, layer, gemeente, properties=None):
         if self.feedback.isCanceled():
-            return []
+            raise CancelledError()
         cached, from_cache = fetch_layer(
             edition,
             layer,
@@ -74,7 +74,7 @@ class OpenDataJob:
             self.refresh,
         )
         area = gemeente or "heel Nederland"
-        if from_cache:
+        if from_cache and not self.refresh:  # after a failed refresh the warning already said it
             self.feedback.pushInfo(
                 f"Uit de cache (opgehaald {cached.fetched_at}): {edition.title} {edition.year}, {layer}, {area}. "
                 f"Kies 'Opnieuw ophalen' voor de nieuwste versie van de dienst."
@@ -105,7 +105,7 @@ class OpenDataJob:
 
     def _report_fields(self, edition, features, layer):
         absent, unpublished = field_report(
-            [{"properties": _renamed_keys(f, edition.field_map)} for f in features], edition.field_map
+            [{"properties": _renamed_keys(f, edition.field_map)} for f in features], edition.field_map, layer
         )
         for name in unpublished:
             self.feedback.pushWarning(
@@ -124,7 +124,7 @@ class OpenDataJob:
 
     def _write(self, features, field_map, path, name, geometry=True):
         if self.feedback.isCanceled():
-            return
+            raise CancelledError()
         error = write_features(features, field_map, path, name, self.temp_folder, geometry=geometry)
         if error:
             raise OpenDataError(f"Kan laag '{name}' niet in {path} schrijven: {error}")

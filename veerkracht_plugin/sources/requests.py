@@ -133,14 +133,19 @@ def rename(properties, field_map):
 UNPUBLISHED = -99995  # CBS: "published in a later version of this edition"
 
 
-def field_report(features, field_map):
-    """(absent, unpublished): canonical fields of the map that no feature has, and those whose every value is
-    CBS' -99995 (a later version of the edition may have them)."""
+# Canonical fields a layer never has, so their absence is no news: a buurt layer names its wijk only by code,
+# a wijk layer has no buurt fields
+NOT_EXPECTED = {"buurten": {"wijknaam"}, "wijken": {"buurtcode", "buurtnaam"}}
+
+
+def field_report(features, field_map, layer=None):
+    """(absent, unpublished): canonical fields of the map that no feature has (except those ``layer`` never has),
+    and those whose every value is CBS' -99995 (a later version of the edition may have them)."""
     present, filled = set(), set()
     for feature in features:
         properties = feature.get("properties") or {}
         present.update(properties)
         filled.update(k for k, v in properties.items() if v is not None and v != UNPUBLISHED)
-    absent = [name for name in field_map if name not in present]
+    absent = [name for name in field_map if name not in present and name not in NOT_EXPECTED.get(layer, ())]
     unpublished = [name for name in field_map if name in present and name not in filled]
     return absent, unpublished
