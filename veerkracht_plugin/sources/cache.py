@@ -48,7 +48,7 @@ class Cache:
             "features": cached.features,
         }
         with open(partial, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
+            handle.write(json.dumps(data))  # dumps uses the C encoder, dump(handle) the slow Python one
         os.replace(partial, path)  # a cancelled run never leaves half a cache file
 
 

@@ -27,7 +27,7 @@ def write_features(features, field_map, path, layer_name, temp_folder, geometry=
         )
     scratch = Path(temp_folder) / f"{layer_name}-{uuid.uuid4().hex[:8]}.geojson"
     with open(scratch, "w", encoding="utf-8") as handle:
-        json.dump({"type": "FeatureCollection", "features": renamed}, handle)
+        handle.write(json.dumps({"type": "FeatureCollection", "features": renamed}))  # dumps: the C encoder
     try:
         return _write(scratch, path, layer_name, geometry)
     finally:
