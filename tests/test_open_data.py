@@ -298,3 +298,37 @@ def test_a_component_the_layer_does_not_fill_is_warned(services, tmp_path):
     assert any(
         "mist component laag_inkomen" in w and "percentage_huishoudens_met_laag_inkomen" in w for w in feedback.warnings
     )
+
+
+@pytest.fixture
+def qgis_proxy(services):
+    """QGIS' own proxy setting (Instellingen > Opties > Netwerk) pointed at the fake services, as a corporation's
+    proxy: the fake answers absolute-URI requests as a forwarding proxy would."""
+    from qgis.core import QgsNetworkAccessManager, QgsSettings
+
+    settings, keys = QgsSettings(), ("proxy/proxyEnabled", "proxy/proxyType", "proxy/proxyHost", "proxy/proxyPort")
+    before = {key: settings.value(key) for key in keys}
+    settings.setValue("proxy/proxyEnabled", True)
+    settings.setValue("proxy/proxyType", "HttpProxy")
+    settings.setValue("proxy/proxyHost", "127.0.0.1")
+    settings.setValue("proxy/proxyPort", services.base.rsplit(":", 1)[1])
+    QgsNetworkAccessManager.instance().setupDefaultProxyAndCache()
+    yield
+    for key, value in before.items():
+        if value is None:
+            settings.remove(key)
+        else:
+            settings.setValue(key, value)
+    QgsNetworkAccessManager.instance().setupDefaultProxyAndCache()
+
+
+def test_the_proxy_set_in_qgis_is_used(services, qgis_proxy, tmp_path, monkeypatch):
+    """Hosts that only the proxy knows: without QGIS' proxy setting these requests cannot succeed."""
+    path = services.write_bronnen(tmp_path / "via-proxy.json")
+    path.write_text(path.read_text(encoding="utf-8").replace(services.base, "http://alleen-via-proxy.invalid"))
+    monkeypatch.setenv("VEERKRACHT_BRONNEN", str(path))
+    result = fetch(tmp_path)
+    assert layer(result, "buurten_2023").featureCount() == 21
+    assert services.requests and all(
+        target.startswith("http://alleen-via-proxy.invalid/") for _, target in services.requests
+    )
