@@ -9,10 +9,23 @@ from qgis.core import QgsDataProvider, QgsProcessingLayerPostProcessorInterface,
 
 def store_in_geopackage(output, active_map_id, reference, feedback):
     """Styles and the reference set inside a GeoPackage output; a warning when the metadata cannot be saved."""
-    from ..veerkracht_plugin.styling import apply_styles, store_styles_in_geopackage
-
     if not (isinstance(output, str) and ".gpkg" in output.lower()):
         return
+    from osgeo import gdal
+
+    # Ten small writes (nine styles, the metadata), each its own SQLite transaction: without waiting for the
+    # disk after each (fsync) they take a third of the time. Only this thread, only for our own new output.
+    before = gdal.GetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", None)
+    gdal.SetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF")
+    try:
+        _store(output, active_map_id, reference, feedback)
+    finally:
+        gdal.SetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", before)
+
+
+def _store(output, active_map_id, reference, feedback):
+    from ..veerkracht_plugin.styling import apply_styles, store_styles_in_geopackage
+
     layer = QgsVectorLayer(_with_layer_name(output), "veerkrachtkaarten", "ogr")
     if not layer.isValid():
         return
