@@ -25,6 +25,7 @@ from test_atlas_safety import SAMPLE, UTRECHT_PAGES, WIJKEN, maps_gpkg  # noqa: 
 from conftest import REPO
 from helpers import RecordingFeedback, only_layer_in_project, pdf_pages, run
 from veerkracht.veerkracht_plugin.compat import LAYOUT_MM
+from veerkracht.veerkracht_plugin.core.catalogue import MAP_IDS
 
 pytestmark = pytest.mark.usefixtures("provider")
 
@@ -163,6 +164,44 @@ def test_fewer_maps_are_enlarged_to_use_the_page(project_layer, tmp_path, maps, 
     )
     problems, checked = legend_problems(layout, project_layer)
     assert checked and problems == []
+
+
+def test_table_reads_the_buurten_of_its_first_map_and_legends_their_maps_labels(project_layer, tmp_path):
+    """Issue 18: the table read every buurt of the layer on every page (13,594 on the national layer); QGIS'
+    own spatial filter now reads only those in the first map. Each wijk page still lists all its buurten, and each
+    legend shows the labels of its own map (read without switching the layer's style)."""
+    from veerkracht.veerkracht_plugin.styling import style_name
+
+    result = run("wijkatlas", {"INPUT": project_layer.id(), "OUTPUT": str(tmp_path / "a.pdf")})
+    layout = QgsProject.instance().layoutManager().layoutByName(result["LAYOUT"])
+    table = layout.itemById("tabel").multiFrame()
+    assert table.map() is layout.itemById("kaart_1") and table.displayOnlyVisibleFeatures()
+    shown_field = table.columns()[0].attribute().strip('"')  # the buurt name, or its code when the layer has none
+    names = {f["statcode"]: str(f[shown_field]) for f in project_layer.getFeatures()}
+    atlas = layout.atlas()
+    atlas.beginRender()
+    try:
+        for page in range(atlas.count()):
+            atlas.seekTo(page)
+            listed = sorted(str(row[0]) for row in table.contents())
+            members = layout.reportContext().feature()["buurten"].split(",")
+            assert listed == sorted(names[code] for code in members), atlas.nameForPage(page)
+    finally:
+        atlas.endRender()
+    manager = project_layer.styleManager()
+    current = manager.currentStyle()
+    for n in range(1, 10):
+        legend = layout.itemById(f"legenda_{n}")
+        theme = layout.itemById(f"kaart_{n}").followVisibilityPresetName()
+        manager.setCurrentStyle(theme)
+        expected = [item.label() for item in project_layer.renderer().legendSymbolItems()]
+        node = legend.model().rootGroup().findLayer(project_layer)
+        shown = [
+            legend_node.data(Qt.ItemDataRole.DisplayRole).replace("\n", " ")
+            for legend_node in legend.model().layerLegendNodes(node)
+        ]
+        assert shown == expected and theme == style_name(MAP_IDS[n - 1])
+    manager.setCurrentStyle(current)
 
 
 # ---- point 10: legend texts fit their frame ----

@@ -15,6 +15,7 @@ from qgis.core import (
     QgsMapLayerLegendUtils,
     QgsPathResolver,
     QgsSymbolLayerUtils,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QFont
 
@@ -123,6 +124,7 @@ def bind(layouts, project, layer, coverage, map_ids, reference):
         atlas.setFilterFeatures(True)
         atlas.setFilterExpression(f"\"niveau\" = '{level}'")
         overview = coverage.customProperty(OVERVIEW_MAP_PROPERTY) or "signalering"
+        labels = StyleLabels(layer)
         cells = [("overzicht_kaart", "overzicht_legenda", None, overview)] + [
             (f"kaart_{n + 1}", f"legenda_{n + 1}", f"kaarttitel_{n + 1}", map_id) for n, map_id in enumerate(map_ids)
         ]
@@ -134,7 +136,7 @@ def bind(layouts, project, layer, coverage, map_ids, reference):
             if title is not None:
                 title.setText(style_name(map_id))
             if legend is not None:
-                _legend_for(legend, layer, map_id)
+                _legend_for(legend, layer, labels.of(map_id))
         _bind_table(layout, layer)
         label = layout.itemById("bronnen")
         if label is not None:
@@ -145,15 +147,29 @@ def bind(layouts, project, layer, coverage, map_ids, reference):
             arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW, QgsPathResolver()))
 
 
-def _legend_for(legend, layer, map_id):
-    """Only the veerkracht layer, without its name: the colours and labels of ``map_id``, wrapped to fit."""
+class StyleLabels:
+    """The legend labels of each map's style, read from a scratch copy: switching the layer's own style would
+    rebuild every legend listening to it (0.2 s a switch once the layouts exist)."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.scratch = QgsVectorLayer(f"Polygon?crs={layer.crs().authid()}", "legenda", "memory")
+        self.scratch.dataProvider().addAttributes(layer.fields().toList())
+        self.scratch.updateFields()
+
+    def of(self, map_id):
+        self.layer.styleManager().style(style_name(map_id)).writeToLayer(self.scratch)
+        return [item.label() for item in self.scratch.renderer().legendSymbolItems()]
+
+
+def _legend_for(legend, layer, labels):
+    """Only the veerkracht layer, without its name: the colours of its map theme with ``labels`` (of that map's
+    style, in the legend's order), wrapped to fit."""
     legend.setAutoUpdateModel(False)
     root = legend.model().rootGroup()
     root.removeAllChildren()
     node = root.addLayer(layer)
     QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Style.Hidden)
-    layer.styleManager().setCurrentStyle(style_name(map_id))  # the theme's labels, in the legend's order
-    labels = [item.label() for item in layer.renderer().legendSymbolItems()]
     width = legend_text_width(legend)
     font = legend_font(legend)
     for index, label in enumerate(labels):
@@ -198,6 +214,10 @@ def _bind_table(layout, layer):
     if frame is None:
         return
     table = frame.multiFrame()
+    first_map = layout.itemById("kaart_1")
+    if table.map() is None and first_map is not None:  # a template of before issue 18
+        table.setMap(first_map)
+        table.setDisplayOnlyVisibleFeatures(True)
     table.setVectorLayer(layer)
     code_field = find_column(layer.fields().names(), LAYER_KEY_CANDIDATES)
     name_field = find_column(layer.fields().names(), BUURT_NAME_FIELDS)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
+    QgsFeatureRequest,
     QgsFillSymbol,
     QgsGeometry,
     QgsRuleBasedRenderer,
@@ -15,7 +16,7 @@ from qgis.core import (
 
 from .atlas_template import ON_OVERVIEW_PAGE, ON_WIJK_PAGE, AtlasError
 from .atlas_wijken import assign, read_wijk_layer
-from .compat import RD_NEW_AUTHID, as_python, make_field, rd_new, text_or_none
+from .compat import NO_GEOMETRY, RD_NEW_AUTHID, as_python, make_field, rd_new, text_or_none
 from .core.catalogue import class_labels, field_names
 from .core.codes import code_level, gemeente_of, normalise_code
 from .core.join import LAYER_KEY_CANDIDATES, find_column
@@ -73,7 +74,8 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
     other_levels = []  # codes that are no buurt code
     gemeente_names = {}
     features = []
-    for feature in layer.getFeatures():
+    # shapes only of the chosen gemeenten, read below: a national layer has 13,594 buurten
+    for feature in layer.getFeatures(QgsFeatureRequest().setFlags(NO_GEOMETRY)):
         code = normalise_code(feature[code_field])
         if code_level(code) != "BU" or len(code) != 10:
             other_levels.append(code)
@@ -92,9 +94,11 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
         )
 
     shapes, klassen = {}, {}
+    chosen = {feature.id(): code for code, gemeente, feature in features if gemeente in wanted}
+    for feature in layer.getFeatures(QgsFeatureRequest().setFilterFids(list(chosen)).setNoAttributes()):
+        shapes[chosen[feature.id()]] = rd_copy(feature.geometry(), to_rd)
     for code, gemeente, feature in features:
         if gemeente in wanted:
-            shapes[code] = rd_copy(feature.geometry(), to_rd)
             value = as_python(feature[klasse])
             klassen[code] = 0 if value is None else int(value)
     wijk_layer = read_wijk_layer(wijken, rd, rd_copy) if wijken is not None else None

@@ -141,6 +141,9 @@ def build_wijk_template(project):
     frame.setId("tabel")
     place(frame, 285, 25, 125, 118)
     table.addFrame(frame)
+    # QGIS' spatial filter: only buurten in the first map are read (on a national layer not all 13,594 a page)
+    table.setMap(layout.itemById("kaart_1"))
+    table.setDisplayOnlyVisibleFeatures(True)
     _label(
         layout,
         "perspectieven_kop",
