@@ -85,6 +85,7 @@ def _medians(processes):
         "peak_mib": statistics.median(p["peak_mib"] for p in processes),
         "growth_mib": statistics.median(p["growth_mib"] for p in processes),
         "runs": len(processes),
+        "warm_runs": sum(len(p["warm"]) for p in processes),
     }
 
 
@@ -118,7 +119,7 @@ def report(label, ours, native):
     """Print warm and cold figures and memory; return (warm ratio, cold ratio)."""
     warm, cold = ours["warm"] / native["warm"], ours["cold"] / native["cold"]
     print(
-        f"[{label}] warm (mediaan van {ours['runs'] * REPEATS}): veerkracht {ours['warm']:.3f} s, QGIS native "
+        f"[{label}] warm (mediaan van {ours['warm_runs']}): veerkracht {ours['warm']:.3f} s, QGIS native "
         f"{native['warm']:.3f} s, verhouding {warm:.2f} | eerste run in een vers proces (mediaan van {ours['runs']}): "
         f"veerkracht {ours['cold']:.3f} s, native {native['cold']:.3f} s, verhouding {cold:.2f}"
     )
