@@ -3,8 +3,12 @@
 Switching gemeente used to read the chosen buurten three times after setting the filter (the extent, the class
 counts, the list 'onder druk'), each a query on the whole file. Now the dock reads every feature of a layer once,
 when the layer is chosen, and tallies it under its group (gemeente, own stock or not, period); a choice adds its
-groups together, so a switch reads nothing and QGIS only filters and draws. A layer being edited is read as
-filtered (one query), since its edit buffer changes what the filter shows.
+groups together, so a switch reads nothing and QGIS only filters and draws.
+
+The sums are used only while the layer's filter is the dock's own choice and every feature falls in the groups
+that filter selects (its gemeente code written as the filter compares it, own units a number, the period text).
+Otherwise (the layer is being edited, someone else filtered it, codes in lower case or as numbers) the dock reads
+the layer as filtered, in one query, and shows what the map shows.
 """
 
 from qgis.core import QgsFeatureRequest, QgsRectangle
@@ -66,7 +70,7 @@ class Figures:
         people = positive(attributes[reader.inwoners]) if reader.inwoners >= 0 else None
         units = positive(attributes[reader.own]) if reader.own >= 0 else None
         classes = self.classes
-        for map_id, index in reader.klasse.items():  # ClassCounts.add inlined: nine times per buurt
+        for map_id, index in reader.klasse.items():  # counted here, not by a method: nine times per buurt
             counts, code = classes[map_id], attributes[index]
             if code.__class__ is not int:
                 code = class_code(code)
