@@ -179,6 +179,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             layer_in_project,
             load_template,
             place_layout,
+            prepare_styles,
             remove_coverage,
             save_coverage,
         )
@@ -225,6 +226,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             wijken_path = coverage_path(pdf)
             save_coverage(coverage, self.staged_path(wijken_path))
             add_coverage(project, coverage)
+            prepare_styles(layer, project)
             layouts = [
                 load_template(project, f"{name} – overzicht", overview_template, 0, ("titel", "overzicht_kaart")),
                 load_template(project, f"{name} – wijken", template, len(maps)),

@@ -8,6 +8,7 @@ import re
 from qgis.core import (
     QgsExpression,
     QgsExpressionContextUtils,
+    QgsLayerTreeLayer,
     QgsLayoutTableColumn,
     QgsLayoutUtils,
     QgsLegendRenderer,
@@ -74,6 +75,7 @@ __all__ = [
     "perspectives_text",
     "place_layout",
     "point_coverage_at",
+    "prepare_styles",
     "read_template",
     "remove_coverage",
     "save_coverage",
@@ -111,9 +113,8 @@ def bind(layouts, project, layer, coverage, map_ids, reference):
 
     Text that comes from the user's data (layer name, metadata) reaches labels only through layout variables or
     coverage fields, so expression syntax in it (``Buurten [% 6*7 %]``) is printed as written. The layer's
-    current style is changed while binding: the caller restores it.
+    ``prepare_styles`` must have given the layer its styles and map themes.
     """
-    apply_styles(layer, project, "signalering")  # themes now include the coverage layer as mask
     for layout, level in layouts:
         atlas = layout.atlas()
         atlas.setCoverageLayer(coverage)
@@ -147,6 +148,13 @@ def bind(layouts, project, layer, coverage, map_ids, reference):
             arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW, QgsPathResolver()))
 
 
+def prepare_styles(layer, project):
+    """The nine styles and map themes, with the coverage layer (added before) in each as mask; the layer's current
+    style is changed: the caller restores it. Before the layouts are loaded, as each switch of the layer's style
+    rebuilds every legend that shows it."""
+    apply_styles(layer, project, "signalering")
+
+
 class StyleLabels:
     """The legend labels of each map's style, read from a scratch copy: switching the layer's own style would
     rebuild every legend listening to it (0.2 s a switch once the layouts exist)."""
@@ -165,16 +173,16 @@ class StyleLabels:
 def _legend_for(legend, layer, labels):
     """Only the veerkracht layer, without its name: the colours of its map theme with ``labels`` (of that map's
     style, in the legend's order), wrapped to fit."""
-    legend.setAutoUpdateModel(False)
+    legend.setAutoUpdateModel(False)  # a no-op for the shipped templates, whose legends hold an empty tree
     root = legend.model().rootGroup()
     root.removeAllChildren()
-    node = root.addLayer(layer)
+    node = QgsLayerTreeLayer(layer)  # labels set before it joins the legend: its symbols are built once
     QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Style.Hidden)
     width = legend_text_width(legend)
     font = legend_font(legend)
     for index, label in enumerate(labels):
         QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, wrap_legend_labels(label, font, width))
-    legend.model().refreshLayerLegend(node)
+    root.addChildNode(node)
     legend.updateLegend()
 
 

@@ -66,6 +66,8 @@ def _legend(layout, item_id, linked, x, y, w, h, size):
     layout.addLayoutItem(legend)
     legend.setId(item_id)
     legend.setLinkedMap(linked)
+    legend.setAutoUpdateModel(False)  # an empty tree: binding adds the layer, nothing copies the project's tree
+    legend.model().rootGroup().removeAllChildren()
     legend.setTitle("")
     legend.setSymbolWidth(size * 0.6)
     legend.setSymbolHeight(size * 0.4)
