@@ -103,7 +103,8 @@ def prepare_table(
     keep = codes.notna()
     if (~keep).any():
         notes.append(f"{int((~keep).sum())} regels zonder code in kolom '{key_column}' overgeslagen.")
-    levels = codes.map(code_level)
+    level_of = {code: code_level(code) for code in set(codes.tolist())}  # a long table repeats each code
+    levels = pd.Series([level_of[code] for code in codes.tolist()], index=codes.index, dtype=object)
     other_level = keep & (levels != level)
     recs_column = find_column(frame.columns, [LEVEL_COLUMN])
     if recs_column is not None:

@@ -109,7 +109,7 @@ def _read_csv(path, raw):
             data,
             encoding="utf-8",
             sep=delimiter,
-            dtype=str,
+            dtype=object,  # without NA detection every cell is its text already: no conversion pass
             keep_default_na=False,
             na_filter=False,
             skiprows=header_row,
@@ -123,8 +123,11 @@ def _read_csv(path, raw):
         raise VeerkrachtError(_ragged_message(path.name, error, delimiter, grid[header_row])) from error
     except (pd.errors.EmptyDataError, ValueError) as error:
         raise VeerkrachtError(f"Tabel '{path.name}' kan niet gelezen worden als CSV ({error}).") from error
-    frame = frame[(frame.to_numpy() != "").any(axis=1)]  # blank lines; the index keeps the line numbers
-    _refuse_mixed_delimiters(path.name, frame, delimiter, header_row)
+    empty = frame.to_numpy() == ""
+    filled = ~empty.all(axis=1)
+    if not filled.all():  # blank lines; the index keeps the line numbers
+        frame, empty = frame[filled], empty[filled]
+    _refuse_mixed_delimiters(path.name, frame, empty, delimiter, header_row)
     frame = _clean_header(frame, path.name, header_row)
     frame.attrs.update(first_row=header_row + 2, row_word="regel", delimiter=delimiter, typed_columns=set())
     if encoding not in ("UTF-8", "UTF-8 (met BOM)"):
@@ -174,11 +177,12 @@ def _refuse_other_delimiter_header(name, grid, lines, delimiter):
             )
 
 
-def _refuse_mixed_delimiters(name, frame, delimiter, header_row):
-    """Data lines that hold all their fields in the first column, split by another delimiter."""
+def _refuse_mixed_delimiters(name, frame, empty, delimiter, header_row):
+    """Data lines that hold all their fields in the first column, split by another delimiter (``empty``: which
+    cells of ``frame`` are '')."""
     if frame.shape[1] < 2:
         return
-    alone = pd.Series((frame.iloc[:, 1:].to_numpy() == "").all(axis=1), index=frame.index)
+    alone = pd.Series(empty[:, 1:].all(axis=1), index=frame.index)
     first = frame.iloc[:, 0][alone]
     for other in DELIMITERS:
         if other == delimiter or first.empty:
