@@ -7,7 +7,7 @@ from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcess
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ..veerkracht_plugin.compat import INTEGER
+from ..veerkracht_plugin.compat import ADVANCED, INTEGER
 from ..veerkracht_plugin.paths import ICON_PATH
 from .outputs import Staging, conflict
 
@@ -52,6 +52,15 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
 
     def icon(self):
         return QIcon(str(ICON_PATH))
+
+    def add_parameter(self, parameter, help_text, advanced=False):
+        """A parameter with its Dutch label and help text (shown in the dialog), optionally among the advanced ones."""
+        parameter.setDescription(self.tr(parameter.description()))
+        if hasattr(parameter, "setHelp"):
+            parameter.setHelp(self.tr(help_text))
+        if advanced:
+            parameter.setFlags(parameter.flags() | ADVANCED)
+        self.addParameter(parameter)
 
     def extra_outputs(self, parameters, context):
         """[(path, description)] of files written besides the declared outputs (the atlas' wijken file)."""

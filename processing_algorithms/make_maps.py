@@ -17,7 +17,7 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
-from ..veerkracht_plugin.compat import ADVANCED, ANY_VECTOR, INTEGER, POLYGON_SOURCE, RD_NEW_AUTHID
+from ..veerkracht_plugin.compat import ANY_VECTOR, INTEGER, POLYGON_SOURCE, RD_NEW_AUTHID
 from .apply_styles import map_choice_parameter
 from .base import VeerkrachtAlgorithm, year_parameter
 
@@ -67,7 +67,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        add = self._add
+        add = self.add_parameter
         add(
             QgsProcessingParameterFeatureSource(self.INPUT, "Buurtlaag", [POLYGON_SOURCE]),
             "Buurten van één jaar, "
@@ -209,14 +209,6 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             "Een GeoPackage krijgt de negen stijlen mee, zodat hij overal gestileerd opent.",
         )
         self.addOutput(QgsProcessingOutputString(self.REFERENCE, self.tr("Gebruikte referentieset")))
-
-    def _add(self, parameter, help_text, advanced=False):
-        parameter.setDescription(self.tr(parameter.description()))
-        if hasattr(parameter, "setHelp"):
-            parameter.setHelp(self.tr(help_text))
-        if advanced:
-            parameter.setFlags(parameter.flags() | ADVANCED)
-        self.addParameter(parameter)
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
         """Rules between parameters, said in the dialog before anything runs."""

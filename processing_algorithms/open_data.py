@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
-from ..veerkracht_plugin.compat import ADVANCED, INTEGER
+from ..veerkracht_plugin.compat import INTEGER
 from .base import VeerkrachtAlgorithm, year_parameter
 
 
@@ -44,56 +44,48 @@ class OpenDataAlgorithm(VeerkrachtAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self._add(
+        self.add_parameter(
             QgsProcessingParameterString(self.GEMEENTEN, "Gemeente(n)", defaultValue="Baarn"),
             "Namen of codes, gescheiden door komma's: Baarn, GM0344, 's-Hertogenbosch. Hoofdletters en apostrof "
             "maken niet uit.",
         )
-        self._add(
+        self.add_parameter(
             year_parameter(self.YEAR_START, "Beginjaar kerncijfers en buurten (leeg: standaard)", optional=True),
             "Leeg: het standaard beginjaar uit bronnen.json.",
         )
-        self._add(
+        self.add_parameter(
             year_parameter(self.YEAR_END, "Eindjaar kerncijfers en buurten (leeg: standaard)", optional=True),
             "Leeg: het standaard eindjaar uit bronnen.json (een editie die volledig gepubliceerd is).",
         )
-        self._add(
+        self.add_parameter(
             QgsProcessingParameterString(
                 self.LBM_YEARS, "Leefbaarometer-jaren (leeg: de twee dichtstbij)", optional=True
             ),
             "Jaren gescheiden door komma's, bijvoorbeeld 2020, 2024. Leeg: de beschikbare jaren die het dichtst bij "
             "het begin- en eindjaar liggen.",
         )
-        self._add(
+        self.add_parameter(
             QgsProcessingParameterBoolean(
                 self.NATIONAL, "Ook landelijke cijfers ophalen (referentieset Nederland)", defaultValue=True
             ),
             "Aedes en het onderzoek vergelijken een buurt met heel Nederland. Zonder landelijke cijfers worden de "
             "klassen op de gekozen gemeenten alleen berekend: dat zijn andere kaarten.",
         )
-        self._add(
+        self.add_parameter(
             QgsProcessingParameterBoolean(self.REFRESH, "Opnieuw ophalen (cache negeren)", defaultValue=False),
             "Een editie krijgt soms nieuwe versies met meer gevulde velden; vink aan om de cache te vernieuwen.",
             True,
         )
-        self._add(
+        self.add_parameter(
             QgsProcessingParameterNumber(self.TIMEOUT, "Time-out per verzoek (seconden)", INTEGER, 60, minValue=1),
             "Zo lang wacht de plugin op een antwoord; daarna volgt een melding.",
             True,
         )
-        self._add(
+        self.add_parameter(
             QgsProcessingParameterFileDestination(self.OUTPUT, "GeoPackage", "GeoPackage (*.gpkg)"),
             "Eén GeoPackage met de lagen buurten_<jaar>, wijken_<jaar>, leefbaarometer, bronnen (en referentie_<jaar>, "
             "leefbaarometer_nl).",
         )
-
-    def _add(self, parameter, help_text, advanced=False):
-        parameter.setDescription(self.tr(parameter.description()))
-        if hasattr(parameter, "setHelp"):
-            parameter.setHelp(self.tr(help_text))
-        if advanced:
-            parameter.setFlags(parameter.flags() | ADVANCED)
-        self.addParameter(parameter)
 
     def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.sources.cache import default_cache

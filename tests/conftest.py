@@ -68,3 +68,15 @@ def inputs_untouched():
     changed = sorted(str(p) for p in before if after.get(p) != before[p])
     added = sorted(str(p) for p in after if p not in before)
     assert not changed and not added, f"Tests hebben invoer gewijzigd: {changed}; nieuw naast de invoer: {added}"
+
+
+@pytest.fixture
+def services(tmp_path, monkeypatch):
+    """The local fake of PDOK and the Leefbaarometer (tests/fake_services.py), with the plugin pointed at it
+    (VEERKRACHT_BRONNEN) and a cache of this test's own (VEERKRACHT_CACHE)."""
+    from fake_services import FakeServices
+
+    with FakeServices() as fake:
+        monkeypatch.setenv("VEERKRACHT_BRONNEN", str(fake.write_bronnen(tmp_path / "bronnen.json")))
+        monkeypatch.setenv("VEERKRACHT_CACHE", str(tmp_path / "cache"))
+        yield fake

@@ -4,7 +4,6 @@ gives a styled layer named after the gemeente in the project, and a failure is s
 import time
 
 import pytest
-from fake_services import FakeServices
 from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -12,18 +11,15 @@ pytestmark = pytest.mark.usefixtures("provider")
 
 
 @pytest.fixture
-def section(tmp_path, monkeypatch):
+def section(services, tmp_path):
     from veerkracht.veerkracht_plugin.dock_fetch import FetchSection
 
-    with FakeServices() as fake:
-        monkeypatch.setenv("VEERKRACHT_BRONNEN", str(fake.write_bronnen(tmp_path / "bronnen.json")))
-        monkeypatch.setenv("VEERKRACHT_CACHE", str(tmp_path / "cache"))
-        widget = FetchSection(on_added=lambda layer, codes: shown.append((layer.name(), codes)))
-        widget.shown = shown = []
-        widget.folder = tmp_path / "uit"
-        yield widget, fake
-        for layer in list(QgsProject.instance().mapLayers().values()):
-            QgsProject.instance().removeMapLayer(layer)
+    widget = FetchSection(on_added=lambda layer, codes: shown.append((layer.name(), codes)))
+    widget.shown = shown = []
+    widget.folder = tmp_path / "uit"
+    yield widget, services
+    for layer in list(QgsProject.instance().mapLayers().values()):
+        QgsProject.instance().removeMapLayer(layer)
 
 
 def wait_until_done(widget, seconds=120):

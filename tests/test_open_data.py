@@ -6,20 +6,11 @@ import csv
 import sqlite3
 
 import pytest
-from fake_services import FakeServices
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
 from helpers import RecordingFeedback, run
 
 pytestmark = pytest.mark.usefixtures("provider")
-
-
-@pytest.fixture
-def services(tmp_path, monkeypatch):
-    with FakeServices() as fake:
-        monkeypatch.setenv("VEERKRACHT_BRONNEN", str(fake.write_bronnen(tmp_path / "bronnen.json")))
-        monkeypatch.setenv("VEERKRACHT_CACHE", str(tmp_path / "cache"))
-        yield fake
 
 
 def fetch(tmp_path, feedback=None, **parameters):
