@@ -1,8 +1,13 @@
 """joinindicators against QGIS' own join of the same year's slice, on the 13,594 NL buurten and a national
 long table (four years); both write a GeoPackage."""
 
+import statistics
+import subprocess
+import sys
+
 from common import (
     NL_BUURTEN,
+    REPO,
     SHARED,
     WORK,
     compare,
@@ -43,6 +48,11 @@ def run():
         f"[koppelen] doel: eerste run hoogstens {GOAL_COLD:g}x native: {verdict(cold, GOAL_COLD)} "
         f"(warm {warm:.2f}x; veerkracht normaliseert ook de codes en herkent getallen)"
     )
+    imports = pandas_import_seconds()
+    print(
+        f"[koppelen] waarvan pandas importeren (numpy en pandas, vers QGIS-proces, mediaan van 5): {imports:.3f} s; "
+        f"de eerste run zonder die import zou {(ours['cold'] - imports) / native['cold']:.2f}x native zijn"
+    )
     scale = {"NL": ours["warm"]}
     for name, (layer, table) in SCALE.items():
         job = {"INPUT": str(SHARED / layer), "TABLE": str(SHARED / table), "YEAR": 2024}
@@ -51,6 +61,23 @@ def run():
         )
         scale[name] = sorted(measured["warm"])[2]
     return scale
+
+
+_IMPORT_PROBE = (
+    "import sys, time; sys.path.insert(0, sys.argv[1]); from headless import start_qgis; app = start_qgis(); "
+    "t = time.perf_counter(); import pandas; print('RESULT', time.perf_counter() - t)"
+)
+
+
+def pandas_import_seconds(runs=5):
+    """What the first run pays for pandas alone, as a fresh QGIS process with the plugin loaded imports it."""
+    seconds = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", _IMPORT_PROBE, str(REPO / "scripts")], capture_output=True, text=True, check=True
+        ).stdout
+        seconds.append(float(out.split("RESULT")[-1]))
+    return statistics.median(seconds)
 
 
 SCALE = {  # the Leefbaarometer of 2024 onto the sample buurten, warm median of five
