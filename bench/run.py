@@ -34,7 +34,8 @@ def growth_table(returned):
             if not isinstance(seconds, (int, float)):
                 cells.append(f"{'-':>26}")
                 continue
-            factor = f" ({seconds / base:.0f}x)" if base and name != "Baarn" else ""
+            ratio = seconds / base if base else None
+            factor = f" ({ratio:.{1 if ratio < 10 else 0}f}x)" if ratio and name != "Baarn" else ""
             cells.append(f"{_duration(seconds) + factor:>26}")
         lines.append(f"{label:<26}" + "".join(cells))
     return lines
