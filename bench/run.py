@@ -8,7 +8,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-BENCHMARKS = ["bench_startup", "bench_join", "bench_maps", "bench_dock", "bench_atlas", "bench_reallocate"]
+BENCHMARKS = [
+    "bench_startup",
+    "bench_join",
+    "bench_maps",
+    "bench_dock",
+    "bench_atlas",
+    "bench_reallocate",
+    "bench_open_data",
+]
 # these need the national layer of ../shared/data
 NATIONAL = {"bench_join", "bench_maps", "bench_dock", "bench_reallocate"}
 SCALES = (("Baarn", 21), ("Utrecht", 111), ("NL", 13594))
