@@ -78,7 +78,7 @@ def test_a_typed_name_not_picked_from_the_list_is_the_one_fetched(section):
     widget, fake = section
     widget.choose("GM1680")
     widget.national.setChecked(False)
-    widget.gemeente.setEditText("s-hertogenbosch")
+    widget.gemeente.setEditText("bosch")  # the one entry the list offers for it, not picked
     widget.button.click()
     wait_until_done(widget)
     assert widget.added is not None, widget.status.text()
@@ -89,10 +89,10 @@ def test_a_typed_name_not_picked_from_the_list_is_the_one_fetched(section):
 
 def test_text_that_is_no_gemeente_fetches_nothing(section):
     widget, fake = section
-    widget.gemeente.setEditText("bosc")
+    widget.gemeente.setEditText("xyz")
     widget.button.click()
     assert widget.running is None and not fake.requests
-    assert "Onbekende gemeente" in widget.status.text() or "Kies een gemeente" in widget.status.text()
+    assert widget.status.text().startswith("Onbekende gemeente: 'xyz'")
 
 
 def test_a_second_run_is_told_apart(section):
@@ -106,3 +106,13 @@ def test_a_second_run_is_told_apart(section):
         names.append(widget.added.name())
     assert names[1] == names[0] + " (2)"
     assert widget.files[1].name == "veerkrachtkaarten-baarn-2.gpkg"  # the first file is kept
+
+
+def test_a_cancel_is_said_as_a_cancel(section):
+    widget, _ = section
+    widget.choose("GM0308")
+    widget.button.click()
+    widget.running[0].cancel()  # as the cross in QGIS' task bar
+    wait_until_done(widget)
+    assert widget.added is None
+    assert widget.status.text().startswith("Geannuleerd") and "mislukt" not in widget.status.text()

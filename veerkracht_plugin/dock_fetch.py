@@ -17,7 +17,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QLabel, QPushButton, QVBoxLayout
 
 from .layer_queries import is_veerkracht_layer
-from .sources.gemeenten import find_gemeenten, gemeenten
+from .sources.gemeenten import find_gemeenten, gemeenten, name_key
 
 FETCH = "veerkracht:opendata"
 MAKE = "veerkracht:makemaps"
@@ -49,6 +49,9 @@ class FetchSection(QgsCollapsibleGroupBox):
         self.gemeente = QComboBox(self)
         self.gemeente.setEditable(True)
         self.gemeente.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # a long name in the list must not widen the dock beyond its scroll area
+        self.gemeente.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.gemeente.setMinimumContentsLength(20)
         for code, name in sorted(gemeenten(), key=lambda pair: pair[1].lstrip("'").lower()):
             self.gemeente.addItem(f"{name} ({code})", code)
         completer = self.gemeente.completer()
@@ -85,6 +88,10 @@ class FetchSection(QgsCollapsibleGroupBox):
         index = self.gemeente.findText(text)
         if index >= 0:
             return self.gemeente.itemData(index), text.rsplit(" (", 1)[0]
+        key = name_key(text)  # the one entry the list offered for what was typed ("bosch")
+        offered = [i for i in range(self.gemeente.count()) if key and key in name_key(self.gemeente.itemText(i))]
+        if len(offered) == 1:
+            return self.gemeente.itemData(offered[0]), self.gemeente.itemText(offered[0]).rsplit(" (", 1)[0]
         try:
             found = find_gemeenten([text.rsplit(" (", 1)[0]])
         except ValueError as error:
@@ -125,7 +132,7 @@ class FetchSection(QgsCollapsibleGroupBox):
 
     def _fetched(self, ok, results, context, feedback):
         if not ok:
-            return self._stop("Ophalen mislukt: " + (feedback.last_error or "zie het Processing-logboek."))
+            return self._stop(_failure("Ophalen mislukt", feedback))
         path = results["OUTPUT"]
         years = sorted(int(n.split("_")[1]) for n in _layer_names(path) if n.startswith("buurten_"))
         params = {"INPUT": f"{path}|layername=buurten_{years[-1]}"}
@@ -150,7 +157,7 @@ class FetchSection(QgsCollapsibleGroupBox):
 
     def _made(self, ok, results, context, feedback):
         if not ok:
-            return self._stop("Kaarten maken mislukt: " + (feedback.last_error or "zie het Processing-logboek."))
+            return self._stop(_failure("Kaarten maken mislukt", feedback))
         self.added = _load_results(context, feedback)
         self._stop(
             f"Klaar: '{self.added.name()}' staat in de lagenlijst ({self.files[1]})." if self.added else "Klaar."
@@ -162,6 +169,12 @@ class FetchSection(QgsCollapsibleGroupBox):
         self.running = None
         self.button.setEnabled(True)
         self.status.setText(text)
+
+
+def _failure(what, feedback):
+    if feedback.isCanceled():
+        return "Geannuleerd: er is niets toegevoegd en geen eerder bestand veranderd."
+    return f"{what}: " + (feedback.last_error or "zie het Processing-logboek.")
 
 
 def _load_results(context, feedback):

@@ -44,7 +44,8 @@ def check_sources(sources, gemeente, get, feedback):
                 check.reachable, check.features = True, len(features)
                 renamed = [{"properties": rename(f.get("properties") or {}, edition.field_map)} for f in features]
                 check.absent, check.unpublished = field_report(renamed, edition.field_map, layer)
-                check.present = [n for n in edition.field_map if n not in check.absent and n not in check.unpublished]
+                has = set().union(*(f["properties"] for f in renamed)) if renamed else set()
+                check.present = [n for n in edition.field_map if n in has and n not in check.unpublished]
                 check.message = _summary(check)
             checks.append(check)
             (feedback.pushInfo if check.reachable and not check.absent else feedback.pushWarning)(

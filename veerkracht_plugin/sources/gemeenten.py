@@ -47,7 +47,11 @@ def find_gemeenten(wanted):
     if unknown:
         hints = []
         for item in unknown:
-            close = difflib.get_close_matches(name_key(item), list(by_name), n=3, cutoff=0.6)
+            part = [key for key in by_name if name_key(item) and name_key(item) in key]  # 'bosch' in 's-Hertogenbosch
+            close = list(
+                dict.fromkeys(part + difflib.get_close_matches(name_key(item), list(by_name), n=3, cutoff=0.6))
+            )
+            close = close[:3]
             names = [by_name[key][1] for key in close]
             hints.append(f"'{item}'" + (f" (bedoelt u {' of '.join(names)}?)" if names else ""))
         raise ValueError(
