@@ -45,6 +45,7 @@ class FetchSection(QgsCollapsibleGroupBox):
         self.folder = None  # where the files go; None: beside the project, else ~/Veerkrachtkaarten
         self.running = None  # (task, context, feedback) of the step that runs now
         self.added = None  # the layer the last run added
+        self.code, self.files = None, ()  # the gemeente and (open data, maps) files of the run
         layout = QVBoxLayout(self)
         self.gemeente = QComboBox(self)
         self.gemeente.setEditable(True)
