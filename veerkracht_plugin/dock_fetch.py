@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputLayerDefinition,
-    QgsProcessingUtils,
     QgsProject,
 )
 from qgis.gui import QgsCollapsibleGroupBox
@@ -159,7 +158,7 @@ class FetchSection(QgsCollapsibleGroupBox):
     def _made(self, ok, results, context, feedback):
         if not ok:
             return self._stop(_failure("Kaarten maken mislukt", feedback))
-        self.added = _load_results(context, feedback)
+        self.added = _load_results(MAKE, context, feedback, self.files[1])
         self._stop(
             f"Klaar: '{self.added.name()}' staat in de lagenlijst ({self.files[1]})." if self.added else "Klaar."
         )
@@ -178,20 +177,21 @@ def _failure(what, feedback):
     return f"{what}: " + (feedback.last_error or "zie het Processing-logboek.")
 
 
-def _load_results(context, feedback):
-    """What Processing does after a dialog run: load the outputs and run their post-processors (styles, name)."""
-    added = None
-    for source, details in context.layersToLoadOnCompletion().items():
-        layer = QgsProcessingUtils.mapLayerFromString(source, context)
-        if layer is None:
-            continue
-        layer.setName(details.name or layer.name())
-        details.project.addMapLayer(context.temporaryLayerStore().takeMapLayer(layer) or layer)
-        if details.postProcessor() is not None:
-            details.postProcessor().postProcessLayer(layer, context, feedback)
-        layer.setName(_unique_name(details.project, layer))
-        added = layer
-    return added
+def _load_results(algorithm_id, context, feedback, path):
+    """Load the outputs as a Processing dialog does (QGIS' own handler: results group, post-processors with our
+    styles and name), and return the layer of ``path``."""
+    from processing.gui.Postprocessing import handleAlgorithmResults
+
+    project = context.project()
+    before = set(project.mapLayers())
+    algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
+    handleAlgorithmResults(algorithm, context, feedback)
+    for layer_id in set(project.mapLayers()) - before:
+        layer = project.mapLayer(layer_id)
+        if layer.source().split("|")[0] == str(path):
+            layer.setName(_unique_name(project, layer))
+            return layer
+    return None
 
 
 def _unique_name(project, layer):
