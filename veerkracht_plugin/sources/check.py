@@ -4,7 +4,7 @@ whether it answers and which mapped fields it has. Pure Python: the GET function
 from dataclasses import dataclass, field
 
 from .fetch import CancelledError
-from .requests import ResponseError, field_report, first_url, read_page, rename
+from .requests import ResponseError, canonical, field_report, first_url, read_page
 
 PAGE = 100  # one small gemeente fits in one page
 
@@ -42,7 +42,7 @@ def check_sources(sources, gemeente, get, feedback):
                 check.message = str(error)
             else:
                 check.reachable, check.features = True, len(features)
-                renamed = [{"properties": rename(f.get("properties") or {}, edition.field_map)} for f in features]
+                renamed = canonical(features, edition.field_map)
                 check.absent, check.unpublished = field_report(renamed, edition.field_map, layer)
                 has = set().union(*(f["properties"] for f in renamed)) if renamed else set()
                 check.present = [n for n in edition.field_map if n in has and n not in check.unpublished]

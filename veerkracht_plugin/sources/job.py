@@ -3,7 +3,7 @@ Leefbaarometer scores, optionally the national attribute tables (the reference s
 
 from .fetch import CancelledError, fetch_layer
 from .layers import write_features
-from .requests import field_report, rename
+from .requests import canonical, field_report
 
 NATIONAL_LBM = "leefbaarometer_nl"
 LICENCE_NOTE = "Herkomst en licentie per rij; vermeld de bron bij elk gebruik van de kaarten."
@@ -26,7 +26,7 @@ class OpenDataJob:
         for year in years:
             edition = self.sources.edition("wijkenbuurten", year)
             for layer in ("buurten", "wijken"):
-                features = []
+                raw = []
                 for code, name in gemeenten:
                     found = self._fetch(edition, layer, code)
                     if layer == "buurten" and not found:
@@ -35,29 +35,30 @@ class OpenDataJob:
                             f"{year} al onder deze code? Na een herindeling heeft een gemeente een nieuwe code; "
                             f"kies dan een later jaar."
                         )
-                    features += found
+                    raw += found
+                features = canonical(raw, edition.field_map)
                 self._report_fields(edition, features, layer)
-                self._write(features, edition.field_map, path, f"{layer}_{year}")
+                self._write(features, path, f"{layer}_{year}")
                 if layer == "buurten" and national:
-                    self._national_table(edition, path, _present_names(edition, features))
-        lbm = []
+                    self._national_table(edition, path, _present_names(edition, raw))
+        lbm, national_lbm = [], []
         for year in lbm_years:
             edition = self.sources.edition("leefbaarometer", year)
+            raw = []
             for code, name in gemeenten:
                 found = self._fetch(edition, "scores", code)
                 if not found:
                     self.feedback.pushWarning(f"Leefbaarometer {year}: geen scores voor {name} ({code}).")
-                lbm += _with_year(found, year)
-        self._write(lbm, self._lbm_map(lbm_years), path, "leefbaarometer", geometry=False)
+                raw += found
+            lbm += _with_year(canonical(raw, edition.field_map), year)
+            if national:
+                names = _present_names(edition, raw) or _names(edition)
+                found = self._fetch(edition, "scores", None, properties=names)
+                national_lbm += _with_year(canonical(found, edition.field_map), year)
+        self._write(lbm, path, "leefbaarometer", geometry=False)
         if national:
-            rows = []
-            for year in lbm_years:
-                edition = self.sources.edition("leefbaarometer", year)
-                own = [f for f in lbm if f["properties"]["jaar"] == year]
-                names = _present_names(edition, own) or _names(edition)
-                rows += _with_year(self._fetch(edition, "scores", None, properties=names), year)
-            self._write(rows, self._lbm_map(lbm_years), path, NATIONAL_LBM, geometry=False)
-        self._write([{"properties": row} for row in self.rows], {}, path, "bronnen", geometry=False)
+            self._write(national_lbm, path, NATIONAL_LBM, geometry=False)
+        self._write([{"properties": row} for row in self.rows], path, "bronnen", geometry=False)
 
     def _fetch(self, edition, layer, gemeente, properties=None):
         if self.feedback.isCanceled():
@@ -99,14 +100,12 @@ class OpenDataJob:
         return cached.features
 
     def _national_table(self, edition, path, names):
-        features = self._fetch(edition, "buurten", None, properties=names)
+        features = canonical(self._fetch(edition, "buurten", None, properties=names), edition.field_map)
         self._report_fields(edition, features, "buurten (heel Nederland)")
-        self._write(features, edition.field_map, path, f"referentie_{edition.year}", geometry=False)
+        self._write(features, path, f"referentie_{edition.year}", geometry=False)
 
     def _report_fields(self, edition, features, layer):
-        absent, unpublished = field_report(
-            [{"properties": _renamed_keys(f, edition.field_map)} for f in features], edition.field_map, layer
-        )
+        absent, unpublished = field_report(features, edition.field_map, layer)
         for name in unpublished:
             self.feedback.pushWarning(
                 f"{edition.title} {edition.year}, {layer}: veld '{name}' is in deze versie van de editie nog niet "
@@ -119,13 +118,10 @@ class OpenDataJob:
                 f"{edition.path})."
             )
 
-    def _lbm_map(self, years):
-        return self.sources.edition("leefbaarometer", years[0]).field_map if years else {}
-
-    def _write(self, features, field_map, path, name, geometry=True):
+    def _write(self, features, path, name, geometry=True):
         if self.feedback.isCanceled():
             raise CancelledError()
-        error = write_features(features, field_map, path, name, self.temp_folder, geometry=geometry)
+        error = write_features(features, path, name, self.temp_folder, geometry=geometry)
         if error:
             raise OpenDataError(f"Kan laag '{name}' niet in {path} schrijven: {error}")
 
@@ -141,10 +137,6 @@ def _present_names(edition, features):
     for feature in features:
         present.update(feature.get("properties") or {})
     return [name for names in edition.field_map.values() for name in names if name in present]
-
-
-def _renamed_keys(feature, field_map):
-    return rename(feature.get("properties") or {}, field_map)
 
 
 def _with_year(features, year):

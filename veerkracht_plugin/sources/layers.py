@@ -14,20 +14,18 @@ from qgis.core import (
 )
 
 from ..compat import MULTIPOLYGON_WKB, NO_GEOMETRY_WKB, rd_new
-from .requests import rename
 
 
-def write_features(features, field_map, path, layer_name, temp_folder, geometry=True):
-    """Write ``features`` (GeoJSON dicts) as ``layer_name`` into the GeoPackage ``path``; '' or the error."""
-    renamed = []
-    for feature in features:
-        properties = rename(feature.get("properties") or {}, field_map)
-        renamed.append(
-            {"type": "Feature", "geometry": feature.get("geometry") if geometry else None, "properties": properties}
-        )
+def write_features(features, path, layer_name, temp_folder, geometry=True):
+    """Write ``features`` (GeoJSON dicts, canonical names) as ``layer_name`` into the GeoPackage ``path``; '' or
+    the error."""
+    plain = [
+        {"type": "Feature", "geometry": f.get("geometry") if geometry else None, "properties": f.get("properties")}
+        for f in features
+    ]
     scratch = Path(temp_folder) / f"{layer_name}-{uuid.uuid4().hex[:8]}.geojson"
     with open(scratch, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps({"type": "FeatureCollection", "features": renamed}))  # dumps: the C encoder
+        handle.write(json.dumps({"type": "FeatureCollection", "features": plain}))  # dumps: the C encoder
     try:
         return _write(scratch, path, layer_name, geometry)
     finally:

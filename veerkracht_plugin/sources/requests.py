@@ -117,15 +117,20 @@ def next_url(edition, layer, page_size, url, features, following, fetched, match
     return None
 
 
+def canonical(features, field_map):
+    """Features with their properties under the canonical names (see ``rename``), geometry as it came."""
+    return [{**feature, "properties": rename(feature.get("properties") or {}, field_map)} for feature in features]
+
+
 def rename(properties, field_map):
     """A feature's properties under the canonical names of the field map; other fields keep their own name."""
     renamed = dict(properties)
-    for canonical, names in field_map.items():
+    for wanted, names in field_map.items():
         for name in names:
             if name in properties:
-                if name != canonical:
+                if name != wanted:
                     renamed.pop(name, None)
-                renamed[canonical] = properties[name]
+                renamed[wanted] = properties[name]
                 break
     return renamed
 
