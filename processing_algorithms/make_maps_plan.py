@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from qgis.core import QgsProcessingException
 
 from ..veerkracht_plugin.core import VeerkrachtError
-from .table_input import read_table_value
+from .table_input import layer_label, read_table_value
 
 
 @dataclass
@@ -251,7 +251,7 @@ def _layer_year(alg, parameters, context):
     layer = alg.parameterAsVectorLayer(parameters, alg.INPUT, context)
     if layer is None:
         return None
-    year = year_in_name(layer.name()) or year_in_name(layer.source().split("layername=")[-1])
+    year = year_in_name(layer.name()) or year_in_name(layer_label(layer))
     if year is None and layer.fields().indexOf("jaar") >= 0:
         values = {as_python(v) for v in layer.uniqueValues(layer.fields().indexOf("jaar"), 2)}
         year = int(values.pop()) if len(values) == 1 and None not in values else None

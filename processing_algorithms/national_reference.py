@@ -5,6 +5,7 @@ Netherlands as Aedes' maps do; computemaps then writes only the buurten with geo
 from qgis.core import QgsFeature, QgsFeatureRequest, QgsProcessingException, QgsProcessingUtils, QgsVectorLayer
 
 from ..veerkracht_plugin.compat import NO_GEOMETRY, RD_NEW_AUTHID
+from .table_input import layer_label
 
 
 def add_national_start(alg, parameters, context, plan):
@@ -31,12 +32,6 @@ def add_national_start(alg, parameters, context, plan):
         )
     plan.table_start, plan.kwb_start, plan.inwoners = parameters[alg.REFERENTIE_START], year, plan.inwoners_layer
     plan.notes.append(f"kerncijfers {year} van heel Nederland uit '{layer_label(table)}', op buurtcode gekoppeld")
-
-
-def layer_label(layer):
-    """A table in a GeoPackage by its own name (referentie_2023), else the layer's name."""
-    source = layer.source()
-    return source.split("layername=")[-1].split("|")[0] if "layername=" in source else layer.name()
 
 
 def with_national_rows(alg, parameters, context, buurten, feedback):

@@ -40,7 +40,13 @@ def read_table_value(algorithm, parameters, name, context, feedback, sheet=""):
                 algorithm.parameterDefinition(name).description(), raw
             )
         )
-    return layer.name(), layer_as_text_frame(layer, feedback)
+    return layer_label(layer), layer_as_text_frame(layer, feedback)
+
+
+def layer_label(layer):
+    """A table in a GeoPackage by its own name (referentie_2023, leefbaarometer), else the layer's name."""
+    source = layer.source()
+    return source.split("layername=")[-1].split("|")[0] if "layername=" in source else layer.name()
 
 
 def layer_as_text_frame(layer, feedback):
