@@ -10,7 +10,7 @@ import statistics
 import subprocess
 import sys
 
-from common import NL_BUURTEN, REPO, WORK
+from common import NL_BUURTEN, REPO, WORK, set_up
 
 ROUNDS = 5  # fresh processes per variant, alternated
 WARM = 2  # further runs per process
@@ -178,15 +178,7 @@ def sample_maps(name, job):
     target = WORK / f"atlas-{name}.gpkg"
     if target.exists():
         return target
-    script = (
-        "import sys, json; sys.path.insert(0, sys.argv[1]); from headless import start_qgis; app = start_qgis(); "
-        "import processing; processing.run('veerkracht:makemaps', json.loads(sys.argv[2]))"
-    )
-    subprocess.run(
-        [sys.executable, "-c", script, str(REPO / "scripts"), json.dumps({**job, "OUTPUT": str(target)})],
-        check=True,
-        capture_output=True,
-    )
+    set_up("veerkracht:makemaps", {**job, "OUTPUT": str(target)})
     return target
 
 
@@ -255,14 +247,6 @@ def national_layers():
     national = veerkracht_layer()
     alone = WORK / "veerkracht-utrecht-uit-nl.gpkg"
     if not alone.exists():
-        script = (
-            "import sys; sys.path.insert(0, sys.argv[1]); from headless import start_qgis; app = start_qgis(); "
-            "import processing; processing.run('native:extractbyexpression', {'INPUT': sys.argv[2], "
-            "'EXPRESSION': \"statcode LIKE 'BU0344%'\", 'OUTPUT': sys.argv[3]})"
-        )
-        subprocess.run(
-            [sys.executable, "-c", script, str(REPO / "scripts"), str(national), str(alone)],
-            check=True,
-            capture_output=True,
-        )
+        expression = "statcode LIKE 'BU0344%'"
+        set_up("native:extractbyexpression", {"INPUT": str(national), "EXPRESSION": expression, "OUTPUT": str(alone)})
     return national, alone

@@ -13,7 +13,7 @@ import sys
 
 from bench_maps import indicator_layer, indicator_table
 
-from common import REPO, WORK
+from common import REPO, WORK, set_up
 
 GEMEENTEN = {"Baarn": "GM0308", "Utrecht": "GM0344"}  # extracted from the NL layer: same fields, same figures
 NL_SWITCHES, GEMEENTE_SWITCHES = 30, 20
@@ -124,14 +124,19 @@ def veerkracht_layer():
     if source.exists():
         source.unlink()
     indicator_layer(table, source)
-    script = (
-        "import sys; sys.path.insert(0, sys.argv[1]); from headless import start_qgis; app = start_qgis(); "
-        "import processing; processing.run('veerkracht:computemaps', {'INPUT': sys.argv[2], 'AFW': 'afw', "
-        "'ONV_START': 'onv_t0', 'ONV_END': 'onv_t1', 'KWETSBAAR_START': 'kwetsbaar_t0', 'KWETSBAAR_END': "
-        "'kwetsbaar_t1', 'CORPORATIE': 'corporatie', 'INWONERS': 'inwoners', 'OUTPUT': sys.argv[3]})"
-    )
-    subprocess.run(
-        [sys.executable, "-c", script, str(REPO / "scripts"), str(source), str(target)], check=True, capture_output=True
+    set_up(
+        "veerkracht:computemaps",
+        {
+            "INPUT": str(source),
+            "AFW": "afw",
+            "ONV_START": "onv_t0",
+            "ONV_END": "onv_t1",
+            "KWETSBAAR_START": "kwetsbaar_t0",
+            "KWETSBAAR_END": "kwetsbaar_t1",
+            "CORPORATIE": "corporatie",
+            "INWONERS": "inwoners",
+            "OUTPUT": str(target),
+        },
     )
     return target
 
@@ -141,17 +146,8 @@ def gemeente_layer(national, name):
     target = WORK / f"veerkracht-{name.lower()}.gpkg"
     if target.exists():
         return target
-    script = (
-        "import sys; sys.path.insert(0, sys.argv[1]); from headless import start_qgis; app = start_qgis(); "
-        "import processing; processing.run('native:extractbyexpression', {'INPUT': sys.argv[2], "
-        "'EXPRESSION': sys.argv[3], 'OUTPUT': sys.argv[4]})"
-    )
     expression = f"\"statcode\" LIKE 'BU{GEMEENTEN[name][2:]}%'"
-    subprocess.run(
-        [sys.executable, "-c", script, str(REPO / "scripts"), str(national), expression, str(target)],
-        check=True,
-        capture_output=True,
-    )
+    set_up("native:extractbyexpression", {"INPUT": str(national), "EXPRESSION": expression, "OUTPUT": str(target)})
     return target
 
 

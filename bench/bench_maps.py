@@ -7,11 +7,9 @@ only, indicator values drawn at random); the buurt layer is put in RD New before
 import csv
 import random
 import subprocess
-import sys
 
 from common import (
     NL_BUURTEN,
-    REPO,
     SHARED,
     WORK,
     compare,
@@ -19,6 +17,7 @@ from common import (
     native_join_steps,
     nl_codes,
     report,
+    set_up,
     timed_run,
     verdict,
 )
@@ -218,22 +217,8 @@ def indicator_table(path):
 
 def indicator_layer(table, target):
     """The NL layer with the indicators joined on (set-up for bench_dock, not timed)."""
-    script = (
-        "import sys; sys.path.insert(0, sys.argv[1]); from headless import start_qgis; app = start_qgis(); "
-        "import processing; processing.run('veerkracht:joinindicators', {'INPUT': sys.argv[2], 'TABLE': sys.argv[3], "
-        "'OUTPUT': sys.argv[4]})"
-    )
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            script,
-            str(REPO / "scripts"),
-            f"{NL_BUURTEN}|layername=buurten",
-            str(table),
-            str(target),
-        ],
-        check=True,
-        capture_output=True,
+    set_up(
+        "veerkracht:joinindicators",
+        {"INPUT": f"{NL_BUURTEN}|layername=buurten", "TABLE": str(table), "OUTPUT": str(target)},
     )
     return target

@@ -53,6 +53,21 @@ print("RESULT", json.dumps({"cold": times[0], "warm": times[1:], "peak_mib": pea
 """
 
 
+_SET_UP = (
+    "import sys, json; sys.path.insert(0, sys.argv[1]); from headless import start_qgis; app = start_qgis(); "
+    "import processing; processing.run(sys.argv[2], json.loads(sys.argv[3]))"
+)
+
+
+def set_up(algorithm, parameters):
+    """Run one algorithm in a fresh QGIS process to make a benchmark's input (set-up, not timed)."""
+    subprocess.run(
+        [sys.executable, "-c", _SET_UP, str(REPO / "scripts"), algorithm, json.dumps(parameters)],
+        check=True,
+        capture_output=True,
+    )
+
+
 def timed_run(steps, repeats=REPEATS, tag="a"):
     """One fresh QGIS process: the first (cold) run of ``steps`` and ``repeats`` further (warm) runs, and how
     much the process' peak memory grew while running them."""
