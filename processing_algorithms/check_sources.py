@@ -48,14 +48,18 @@ class CheckSourcesAlgorithm(VeerkrachtAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        gemeente = QgsProcessingParameterString(self.GEMEENTE, self.tr("Gemeente om mee te testen"), "Baarn")
-        gemeente.setHelp(self.tr("Een kleine gemeente houdt de verzoeken klein (naam of code)."))
-        self.addParameter(gemeente)
-        timeout = QgsProcessingParameterNumber(
-            self.TIMEOUT, self.tr("Time-out per verzoek (seconden)"), INTEGER, 30, minValue=1
+        self.add_parameter(
+            QgsProcessingParameterString(self.GEMEENTE, "Gemeente om mee te testen", "Baarn"),
+            "Een kleine gemeente houdt de verzoeken klein (naam of code).",
         )
-        self.addParameter(timeout)
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Bronnen gecontroleerd"), ANY_VECTOR))
+        self.add_parameter(
+            QgsProcessingParameterNumber(self.TIMEOUT, "Time-out per verzoek (seconden)", INTEGER, 30, minValue=1),
+            "Zo lang wacht de plugin per bron op een antwoord; daarna telt de bron als niet bereikbaar.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, "Bronnen gecontroleerd", ANY_VECTOR),
+            "Per bron, jaar en laag: bereikbaar of niet, de melding, en welke velden van de veldkaart er zijn.",
+        )
         self.addOutput(QgsProcessingOutputString(self.REPORT, self.tr("Samenvatting")))
 
     def process(self, parameters, context, feedback):
