@@ -26,6 +26,10 @@ FIELDS = (
     ("velden_aanwezig", "text"),
     ("velden_ontbrekend", "text"),
     ("velden_niet_gepubliceerd", "text"),
+    ("typenaam", "text"),
+    ("velden_dienst", "text"),
+    ("koppeling", "text"),
+    ("gemeentefilter", "text"),
     ("url", "text"),
 )
 
@@ -42,7 +46,10 @@ class CheckSourcesAlgorithm(VeerkrachtAlgorithm):
     GROUP = "Bronnen"
     HELP = (
         "Vraagt elke bron uit resources/bronnen.json (of VEERKRACHT_BRONNEN), voor elk jaar, om de buurten van één "
-        "kleine gemeente en meldt per bron en jaar of de dienst antwoordt en welke velden van de veldkaart er zijn. "
+        "kleine gemeente en meldt per bron en jaar of de dienst antwoordt, welke laag en velden de dienst zelf noemt "
+        "(GetCapabilities en DescribeFeatureType, of de collecties, queryables en één object van de OGC API), welke "
+        "velden van de veldkaart daarop passen (de koppeling die 'Open data ophalen' gebruikt) en waarop de gemeente "
+        "wordt gefilterd. "
         "Diensten verhuizen: werkt een bron niet meer, dan noemt de melding de regel in bronnen.json die u aanpast. "
         "Gebruikt de cache niet."
     )
@@ -58,7 +65,8 @@ class CheckSourcesAlgorithm(VeerkrachtAlgorithm):
         )
         self.add_parameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT, "Bronnen gecontroleerd", ANY_VECTOR),
-            "Per bron, jaar en laag: bereikbaar of niet, de melding, en welke velden van de veldkaart er zijn.",
+            "Per bron, jaar en laag: bereikbaar of niet, de melding, de typenaam en velden van de dienst, en de koppeling "
+            "naar de vaste namen.",
         )
         self.addOutput(QgsProcessingOutputString(self.REPORT, self.tr("Samenvatting")))
 
@@ -102,6 +110,10 @@ class CheckSourcesAlgorithm(VeerkrachtAlgorithm):
                     ", ".join(check.present),
                     ", ".join(check.absent),
                     ", ".join(check.unpublished),
+                    check.type_name,
+                    ", ".join(check.properties),
+                    check.mapping_text(),
+                    check.filter_on,
                     check.url,
                 ]
             )

@@ -94,6 +94,7 @@ class OpenDataAlgorithm(VeerkrachtAlgorithm):
         from ..veerkracht_plugin.sources.gemeenten import find_gemeenten
         from ..veerkracht_plugin.sources.job import OpenDataError, OpenDataJob
         from ..veerkracht_plugin.sources.network import FetchError, get
+        from ..veerkracht_plugin.sources.schema import SchemaError
 
         try:
             sources = load_sources()
@@ -128,7 +129,7 @@ class OpenDataAlgorithm(VeerkrachtAlgorithm):
             job.run(path, gemeenten, years, lbm_years, national)
         except CancelledError:
             return {}
-        except (FetchError, BadResponseError, OpenDataError, SourcesError) as error:
+        except (FetchError, BadResponseError, OpenDataError, SourcesError, SchemaError) as error:
             raise QgsProcessingException(str(error)) from None
         self.names = (gemeenten, years)
         return {self.OUTPUT: str(path)}

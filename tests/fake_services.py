@@ -4,7 +4,10 @@ Serves on 127.0.0.1 (a free port, a daemon thread) under the real host and path:
   {base}/api.pdok.nl/cbs/wijken-en-buurten-{2022..2024}/ogc/v1/...   OGC API Features (fake_services_ogcapi.py)
   {base}/service.pdok.nl/cbs/wijkenbuurten/{2018..2021}/wfs/v1_0     WFS 2.0 (fake_services_wfs.py)
   {base}/geo.leefbaarometer.nl/lbm3/ows                              WFS 2.0, lbm3:buurtscore20/22/24
-What they serve is in fake_services_data.py. The tests steer it: fail, delay, malformed, page_size_cap.
+What they serve is in fake_services_data.py. The tests steer it: fail (also 429/503 with Retry-After), delay,
+malformed, page_size_cap, and misbehave: html_200 (an HTML error page with status 200), trickle (a body that
+comes in a few bytes at a time), redirect_loop (A -> B -> A ...), and the protocol quirks of
+fake_services_ogcapi.py and fake_services_wfs.py (self_next, rd_coordinates, null_geometry, ignore_start).
 HTTP/1.0 (one connection per request), so a stopped server refuses the next request at once.
 """
 
@@ -31,8 +34,9 @@ class FakeServices:
     def __init__(self):
         self.requests = []  # (method, path with query as received), in arrival order
         self.page_size_cap = None  # caps limit/count when set, to force many pages
+        self._misbehaviour = {}  # kind -> path part it applies to ('' = every request)
         self._lock = threading.Lock()
-        self._failures, self._malformed, self._delays = [], [], {}
+        self._failures, self._malformed, self._delays = [], [], {}  # rules: [path part, status, times, retry_after]
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
@@ -55,15 +59,26 @@ class FakeServices:
             self._server.server_close()
             self._thread.join()
 
-    def fail(self, path_part, status=500, times=1):
-        """The next `times` requests whose path (with query, raw or decoded) contains path_part get `status`."""
+    def fail(self, path_part, status=500, times=1, retry_after=None):
+        """The next `times` requests whose path (with query, raw or decoded) contains path_part get `status`
+        (with a Retry-After header when given)."""
         with self._lock:
-            self._failures.append([path_part, status, times])
+            self._failures.append([path_part, status, times, retry_after])
+
+    def misbehave(self, kind, path_part=""):
+        """Bend the answers to requests containing path_part (see the module docstring for the kinds)."""
+        with self._lock:
+            self._misbehaviour[kind] = path_part
+
+    @property
+    def misbehaving(self):
+        with self._lock:
+            return set(self._misbehaviour)
 
     def malformed(self, path_part, times=1):
         """The next `times` matching requests get 200 with the first half of the right body."""
         with self._lock:
-            self._malformed.append([path_part, None, times])
+            self._malformed.append([path_part, None, times, None])
 
     def delay(self, path_part, seconds):
         """Matching requests wait this long before the answer (0 ends the delay)."""
@@ -78,15 +93,19 @@ class FakeServices:
         return path
 
     def _take(self, rules, target):
-        """The status of the first rule matching target, counting it down; None when none matches."""
+        """The first rule matching target (counted down), or None."""
         with self._lock:
             for rule in rules:
                 if _matches(rule[0], target):
                     rule[2] -= 1
                     if rule[2] <= 0:
                         rules.remove(rule)
-                    return rule[1] or 200
+                    return rule
         return None
+
+    def _bent(self, kind, target):
+        with self._lock:
+            return kind in self._misbehaviour and _matches(self._misbehaviour[kind], target)
 
     def _answer(self, target):
         with self._lock:
@@ -96,13 +115,23 @@ class FakeServices:
             self._stopping.wait(seconds)
         split = urlsplit(target)
         path = unquote(split.path)
-        status = self._take(self._failures, target)
-        if status is not None:
-            response = _error(path, status)
+        failure = self._take(self._failures, target)
+        if self._bent("redirect_loop", target):
+            other = target[: -len("&hop=1")] if target.endswith("&hop=1") else target + "&hop=1"
+            return Response(302, "text/plain", b"", {"Location": self.base + other})
+        if self._bent("html_200", target):
+            html = b"<!DOCTYPE html><html><body><h1>Onderhoud</h1><p>De dienst is tijdelijk niet beschikbaar.</p></body></html>"
+            return Response(200, "text/html; charset=utf-8", html)
+        if failure is not None:
+            response = _error(path, failure[1])
+            if failure[3] is not None:
+                response.headers["Retry-After"] = str(failure[3])
         else:
             response = self._route(path, split.query)
         if self._take(self._malformed, target):
             response = Response(200, response.content_type, response.body[: len(response.body) // 2], response.headers)
+        if self._bent("trickle", target):
+            response.trickle = True
         return response
 
     def _route(self, path, query):
@@ -164,6 +193,14 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in response.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if getattr(response, "trickle", False):  # 20 bytes every 0.2 s, until the client gives up
+                stopping = self.server.fake._stopping
+                for start in range(0, len(response.body), 20):
+                    if stopping.wait(0.2):
+                        return
+                    self.wfile.write(response.body[start : start + 20])
+                    self.wfile.flush()
+                return
             self.wfile.write(response.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test)

@@ -11,8 +11,10 @@ Real where the repository has real data, synthetic (and deterministic) where it 
 - National reference set (2019, 2023; only buurten): every other code of tests/data/nl/buurtcodes-2019.csv as a
   row WITHOUT geometry with SYNTHETIC values from a seeded RNG.
 The Leefbaarometer scores are in fake_services_lbm.py.
-Years up to 2021 carry the old PDOK field names (bu_code, aant_inw, ...), written here on purpose rather than
-taken from resources/bronnen.json, so a wrong field map there shows up in the tests.
+Years up to 2021 carry the names PDOK's WFS of those years uses (issue 22): 2018-2020 long snake_case with the
+full words (aantal_personen_met_een_algemene_bijstandsuitkering_totaal, percentage_huurwoningen_in_bezit_...),
+2021 the same in camelCase (aantalInwoners, aantalHuishoudens); never the KWB Excel short names (bu_code, aant_inw).
+Written here on purpose rather than taken from resources/bronnen.json, so a wrong field map there shows up.
 """
 
 import csv
@@ -33,22 +35,27 @@ PDOK_YEARS = range(2018, 2025)
 OGCAPI_FROM = 2022  # earlier editions only over WFS, with the old field names
 NATIONAL_YEARS = (2019, 2023)
 DETAILED = {"GM0308": "Baarn", "GM0344": "Utrecht", "GM0796": "'s-Hertogenbosch"}
-OLD_NAMES = {
-    "buurtcode": "bu_code",
-    "buurtnaam": "bu_naam",
-    "wijkcode": "wk_code",
-    "wijknaam": "wk_naam",
-    "gemeentecode": "gm_code",
-    "gemeentenaam": "gm_naam",
-    "water": "water",
-    "aantal_inwoners": "aant_inw",
-    "aantal_huishoudens": "aantal_hh",
-    "percentage_huishoudens_met_laag_inkomen": "p_hh_li",
-    "percentage_huishoudens_met_laagste_inkomen": "p_hh_osm",
-    "aantal_personen_met_een_alg_bijstandsuitkering_tot": "a_soz_wb",
-    "aantal_personen_met_een_ao_uitkering_totaal": "a_soz_ao",
-    "perc_huurwoningen_in_bezit_woningcorporaties": "p_huurcorp",
-    "aantal_wmo_clienten": "a_wmo_t",
+INDICATORS = (
+    "buurtcode",
+    "buurtnaam",
+    "wijkcode",
+    "wijknaam",
+    "gemeentecode",
+    "gemeentenaam",
+    "water",
+    "aantal_inwoners",
+    "aantal_huishoudens",
+    "percentage_huishoudens_met_laag_inkomen",
+    "percentage_huishoudens_met_laagste_inkomen",
+    "aantal_personen_met_een_alg_bijstandsuitkering_tot",
+    "aantal_personen_met_een_ao_uitkering_totaal",
+    "perc_huurwoningen_in_bezit_woningcorporaties",
+    "aantal_wmo_clienten",
+)
+# 2022+ names (PDOK, truncated at 50 characters) -> the full words the WFS of 2018-2021 uses
+LONG_NAMES = {
+    "aantal_personen_met_een_alg_bijstandsuitkering_tot": "aantal_personen_met_een_algemene_bijstandsuitkering_totaal",
+    "perc_huurwoningen_in_bezit_woningcorporaties": "percentage_huurwoningen_in_bezit_woningcorporaties",
 }
 COUNTS = {"aantal_inwoners", "aantal_huishoudens", "aantal_personen_met_een_alg_bijstandsuitkering_tot"}
 COUNTS |= {"aantal_personen_met_een_ao_uitkering_totaal", "aantal_wmo_clienten"}
@@ -66,14 +73,21 @@ class Feature:
 def _row(code, naam, gemeente, values, water="NEE"):
     """A buurt row in the new (2022+) names; values maps the indicator names, missing ones are secret."""
     props = {"buurtcode": code, "buurtnaam": naam, "wijkcode": "WK" + code[2:8], "gemeentecode": gemeente}
-    props.update(gemeentenaam=DETAILED.get(gemeente) or _gemeente_names().get(gemeente, f"Gemeente {gemeente[2:]}"))
+    props.update(gemeentenaam=DETAILED.get(gemeente) or gemeente_names().get(gemeente, f"Gemeente {gemeente[2:]}"))
     props["water"] = water
-    props.update({name: values.get(name, SECRET) for name in OLD_NAMES if name not in props and name != "wijknaam"})
+    props.update({name: values.get(name, SECRET) for name in INDICATORS if name not in props and name != "wijknaam"})
     return props
 
 
-def _old(props):
-    return {OLD_NAMES.get(name, name): value for name, value in props.items()}
+def _camel(name):
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+def _old(props, year):
+    """The names of the WFS of ``year``: long snake_case, camelCase in 2021."""
+    long = {LONG_NAMES.get(name, name): value for name, value in props.items()}
+    return {_camel(name): value for name, value in long.items()} if year == 2021 else long
 
 
 def _scaled(values, factor):
@@ -81,7 +95,7 @@ def _scaled(values, factor):
 
 
 @functools.cache
-def _gemeente_names():
+def gemeente_names():
     if not GEMEENTEN_CSV.is_file():
         return {}
     with GEMEENTEN_CSV.open(encoding="utf-8") as f:
@@ -267,7 +281,7 @@ def pdok_layer(year, layer):
     else:
         rows = _dissolved(buurten, "gemeentecode", ("gemeentecode", "gemeentenaam", "aantal_inwoners"))
     if year < OGCAPI_FROM:
-        rows = [(geometry, _old(props)) for geometry, props in rows]
+        rows = [(geometry, _old(props, year)) for geometry, props in rows]
     national = national_buurten(year) if layer == "buurten" else ()
     return tuple(Feature(geometry, props) for geometry, props in rows) + national
 
@@ -310,5 +324,5 @@ def national_buurten(year):
         return ()
     rows = [_row(code, f"Buurt {code[2:]}", "GM" + code[2:6], v[year]) for code, v in _national_values().items()]
     if year < OGCAPI_FROM:
-        rows = [_old(props) for props in rows]
+        rows = [_old(props, year) for props in rows]
     return tuple(Feature(None, props, national=True) for props in rows)

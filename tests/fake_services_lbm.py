@@ -17,6 +17,7 @@ from fake_services_data import (
     Feature,
     baarn_2024,
     den_bosch_squares,
+    gemeente_names,
     national_codes,
     utrecht_2023,
 )
@@ -33,12 +34,16 @@ def lbm_class(score, scale=1.0):
     return 1 + bisect_right([bound * scale for bound in AFW_BOUNDS], score)
 
 
-def _lbm_props(code, name, scores):
-    props = {"bu_code": code, "bu_naam": name, "lbm": scores["lbm"], "afw": scores["afw"]}
-    props["kscore"] = lbm_class(scores["afw"])
+def _lbm_props(code, name, scores, year):
+    """The properties of lbm3:buurtscoreYY as the Leefbaarometer WFS publishes them: gemeente, name, id (the BU
+    code), scale, year, the classes kscore/kafw/k<dimension> and the scores; no bu_code, bu_naam or lbm."""
+    props = {"gemeente": gemeente_names().get("GM" + code[2:6], ""), "name": name, "id": code, "scale": "buurt"}
+    props.update(year=year, kscore=lbm_class(scores["afw"]), kafw=lbm_class(scores["afw"]))
+    for dimension in DIMENSIONS:
+        props["k" + dimension] = lbm_class(scores[dimension], 0.5)
+    props["afw"] = scores["afw"]
     for dimension in DIMENSIONS:
         props[dimension] = scores[dimension]
-        props["k" + dimension] = lbm_class(scores[dimension], 0.5)
     return props
 
 
@@ -60,13 +65,13 @@ def lbm_layer(year):
             rows = [r for r in csv.DictReader(f) if int(r["jaar"]) == year]
         for r in rows:
             scores = {k: float(r[k]) for k in ("lbm", "afw", *DIMENSIONS)}
-            features.append(Feature(geometries.get(r["bu_code"]), _lbm_props(r["bu_code"], r["bu_naam"], scores)))
-    offset = features[0].properties["lbm"] - features[0].properties["afw"]  # the same in every real row
+            features.append(Feature(geometries.get(r["bu_code"]), _lbm_props(r["bu_code"], r["bu_naam"], scores, year)))
+    offset = 0.0  # lbm is not in the WFS, only afw and the dimensions
     rng = random.Random(f"leefbaarometer-{year}")
     for (code, geometry), (name, *_) in zip(den_bosch_squares(), DEN_BOSCH_2023):
-        features.append(Feature(geometry, _lbm_props(code, name, _synthetic_scores(rng, offset))))
+        features.append(Feature(geometry, _lbm_props(code, name, _synthetic_scores(rng, offset), year)))
     for code in national_codes():
         if "GM" + code[2:6] not in DETAILED:
-            props = _lbm_props(code, f"Buurt {code[2:]}", _synthetic_scores(rng, offset))
+            props = _lbm_props(code, f"Buurt {code[2:]}", _synthetic_scores(rng, offset), year)
             features.append(Feature(None, props, national=True))
     return tuple(features)

@@ -2,7 +2,12 @@
 
 Paging follows PDOK: the next page is the `links` entry rel "next", an absolute URL with an opaque `cursor`;
 there is no `offset` and no numberMatched. A query parameter the API does not declare is a 400 (OGC API
-Features, requirement /req/core/query-param-unknown), so a client that builds its own offset finds out here.
+Features, requirement /req/core/query-param-unknown): only f, limit, cursor, crs, datetime, bbox, bbox-crs,
+filter, filter-crs, filter-lang, profile and the property filters configured per collection (here: 2023 and 2024
+filter on gemeentecode, buurtcode and wijkcode; 2022 on nothing), listed in its `queryables`. No skipGeometry, no
+properties. `limit` above 1000 is cut to 1000 silently; output in CRS84 unless `crs` asks otherwise.
+`fake.misbehave` bends it: self_next (a next link to the page itself), rd_coordinates (RD New numbers without
+saying so), null_geometry (an object without geometry).
 """
 
 import base64
@@ -14,8 +19,9 @@ from urllib.parse import urlencode
 from fake_services_data import OGCAPI_FROM, PDOK_YEARS, pdok_layer, reproject
 
 COLLECTIONS = ("buurten", "wijken", "gemeenten")
-QUERYABLES = ("buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeentenaam")
-PARAMETERS = {"f", "limit", "cursor", "crs", "skipGeometry", "properties"}
+PROPERTY_FILTERS = {2022: (), 2023: ("gemeentecode", "buurtcode", "wijkcode"), 2024: ("gemeentecode", "buurtcode", "wijkcode")}
+PARAMETERS = {"f", "limit", "cursor", "crs", "datetime", "bbox", "bbox-crs", "filter", "filter-crs", "filter-lang"}
+PARAMETERS |= {"profile"}
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 # crs URI -> (EPSG code, latitude first)
 CRS = {CRS84: (4326, False), "http://www.opengis.net/def/crs/EPSG/0/4326": (4326, True)}
@@ -72,9 +78,11 @@ def ogcapi(fake, year, segments, params):
     features = pdok_layer(year, collection)
     if segments[2] == "schema":
         return _json(_schema(collection, features), content_type="application/schema+json")
+    if segments[2] == "queryables":
+        return _json(_queryables(year, features), content_type="application/schema+json")
     if segments[2] != "items":
         return problem(404, f"Niet gevonden: /{'/'.join(segments)}")
-    return _items(fake, f"{root}/collections/{collection}/items", features, params)
+    return _items(fake, f"{root}/collections/{collection}/items", features, params, PROPERTY_FILTERS.get(year, ()))
 
 
 def _link(href, rel, media_type="application/json"):
@@ -100,9 +108,15 @@ def _schema(collection, features):
     }
 
 
-def _items(fake, url, features, params):
+def _queryables(year, features):
+    kinds = property_types(features)
+    properties = {name: {"title": name, "type": kinds.get(name, "string")} for name in PROPERTY_FILTERS.get(year, ())}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": properties}
+
+
+def _items(fake, url, features, params, filters):
     names = set(features[0].properties)
-    unknown = sorted(set(params) - PARAMETERS - (set(QUERYABLES) & names))
+    unknown = sorted(set(params) - PARAMETERS - (set(filters) & names))
     if unknown:
         return problem(400, f"Onbekende queryparameter(s): {', '.join(unknown)}")
     try:
@@ -112,17 +126,11 @@ def _items(fake, url, features, params):
         return problem(400, "Ongeldige limit of cursor")
     if limit < 1 or offset < 0:
         return problem(400, "limit moet minstens 1 zijn")
-    if params.get("skipGeometry", "false") not in ("true", "false"):
-        return problem(400, "skipGeometry moet true of false zijn")
-    skip_geometry = params.get("skipGeometry") == "true"
     crs = params.get("crs", CRS84)
     if crs not in CRS:
         return problem(400, f"Niet ondersteunde crs: {crs}")
-    selected = [p for p in params.get("properties", "").split(",") if p]
-    if set(selected) - names:
-        return problem(400, f"Onbekende properties: {', '.join(sorted(set(selected) - names))}")
-    wanted = {name: params[name] for name in QUERYABLES if name in params}
-    national = skip_geometry or "gemeentecode" not in wanted
+    wanted = {name: params[name] for name in filters if name in params}
+    national = "gemeentecode" not in wanted
     matches = [
         (number, feature)
         for number, feature in enumerate(features, start=1)
@@ -131,10 +139,14 @@ def _items(fake, url, features, params):
     size = min(limit, MAX_LIMIT, fake.page_size_cap or MAX_LIMIT)
     page = matches[offset : offset + size]
     epsg, lat_first = CRS[crs]
+    if "rd_coordinates" in fake.misbehaving:
+        epsg, lat_first = 28992, False  # and still no word of it
     out = []
     for number, feature in page:
-        geometry = None if skip_geometry else reproject(feature.geometry, 4326, epsg)
-        props = {k: v for k, v in feature.properties.items() if not selected or k in selected}
+        geometry = reproject(feature.geometry, 4326, epsg)
+        if "null_geometry" in fake.misbehaving and feature.geometry is not None and not out:
+            geometry = None
+        props = dict(feature.properties)
         out.append(
             {
                 "type": "Feature",
@@ -146,7 +158,10 @@ def _items(fake, url, features, params):
     links = [_link(f"{url}?{urlencode(params)}", "self", "application/geo+json")]
     if offset + size < len(matches):
         cursor = base64.urlsafe_b64encode(str(offset + size).encode()).decode()
-        links.append(_link(f"{url}?{urlencode({**params, 'cursor': cursor})}", "next", "application/geo+json"))
+        following = f"{url}?{urlencode({**params, 'cursor': cursor})}"
+        if "self_next" in fake.misbehaving:
+            following = f"{url}?{urlencode(params)}"
+        links.append(_link(following, "next", "application/geo+json"))
     document = {
         "type": "FeatureCollection",
         "timeStamp": now(),

@@ -1,9 +1,13 @@
 """The fake's WFS 2.0 (GeoServer behind PDOK's wijkenbuurten 2018-2021 and the Leefbaarometer lbm3/ows).
 
-As GeoServer: keys case-insensitive, GeoJSON with totalFeatures/numberMatched/numberReturned and ids like
-"buurten.12", paging only with count/startIndex (at most 1000 per request), the native CRS EPSG:28992 unless
-srsName asks for EPSG:4326 (coordinates always x/lon first, as GeoJSON has them), a property name it does not
-know is a 400 ows:ExceptionReport. Only GeoJSON output; only KVP GET.
+As PDOK and the Leefbaarometer (issue 22): feature types cbs_buurten_<year> / cbs_wijken_<year> for 2018-2021
+(2018-2020 with the prefix wijkenbuurten<year>, 2021 without one), lbm3:buurtscoreYY; keys case-insensitive;
+GeoJSON with totalFeatures/numberMatched/numberReturned and ids like "cbs_buurten_2019.12"; paging only with
+count/startIndex (at most 1000 per request whatever COUNT says); only an OGC FES filter (CQL_FILTER is ignored);
+the native CRS EPSG:28992 unless srsName asks for EPSG:4326, which in WFS 2.0 means latitude first; one property
+name it does not know is a 400 ows:ExceptionReport. DescribeFeatureType answers an XML schema (JSON on request).
+Only GeoJSON features; only KVP GET. `fake.misbehave` bends it (ignore_start: startIndex ignored with a huge
+numberMatched).
 """
 
 import json
@@ -32,8 +36,11 @@ class WfsService:
 
 
 def pdok_wfs(year):
-    layers = {name: (lambda name=name: pdok_layer(year, name)) for name in ("buurten", "wijken", "gemeenten")}
-    return WfsService(f"CBS Wijken en Buurten {year}", "wijkenbuurten", "http://wijkenbuurten.cbs.nl", layers)
+    layers = {
+        f"cbs_{name}_{year}": (lambda name=name: pdok_layer(year, name)) for name in ("buurten", "wijken", "gemeenten")
+    }
+    prefix = "" if year == 2021 else f"wijkenbuurten{year}"
+    return WfsService(f"CBS Wijken en Buurten {year}", prefix, "http://wijkenbuurten.cbs.nl", layers)
 
 
 def lbm_wfs():
@@ -73,7 +80,7 @@ def wfs(fake, service, query):
         if request.lower() == "describefeaturetype":
             return _describe(service, params)
         if request.lower() == "getfeature":
-            return _get_feature(service, params, fake.page_size_cap or MAX_COUNT)
+            return _get_feature(service, params, fake.page_size_cap or MAX_COUNT, fake.misbehaving)
         raise WfsError(
             "OperationNotSupported" if request else "MissingParameterValue", "request", f"Onbekend request: {request}"
         )
@@ -91,7 +98,7 @@ def _type(service, params):
     return local, service.types[local]()
 
 
-def _get_feature(service, params, cap):
+def _get_feature(service, params, cap, misbehaving=()):
     local, features = _type(service, params)
     names = set(features[0].properties)
     if params.get("outputformat", "").replace(" ", "").lower() not in JSON_FORMATS:
@@ -120,11 +127,14 @@ def _get_feature(service, params, cap):
         if (national or not f.national) and (test is None or test(f.properties))
     ]
     size = min(count, MAX_COUNT, cap)
+    if "ignore_start" in misbehaving:
+        start = 0
+    lat_first = epsg == 4326
     out = [
         {
             "type": "Feature",
             "id": f"{local}.{number}",
-            "geometry": reproject(f.geometry, 4326, epsg) if with_geometry else None,
+            "geometry": _swapped(reproject(f.geometry, 4326, epsg), lat_first) if with_geometry else None,
             "geometry_name": GEOMETRY,
             "properties": {k: v for k, v in f.properties.items() if not selected or k in selected},
         }
@@ -134,7 +144,7 @@ def _get_feature(service, params, cap):
         "type": "FeatureCollection",
         "features": out,
         "totalFeatures": len(matches),
-        "numberMatched": len(matches),
+        "numberMatched": 10**6 if "ignore_start" in misbehaving else len(matches),
     }
     document.update(
         numberReturned=len(out),
@@ -142,6 +152,17 @@ def _get_feature(service, params, cap):
         crs={"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}},
     )
     return Response(200, "application/json;charset=UTF-8", json.dumps(document, ensure_ascii=False).encode("utf-8"))
+
+
+def _swapped(geometry, lat_first):
+    """WFS 2.0 with EPSG:4326: latitude first (the axis order of the CRS), as GeoServer and MapServer send it."""
+    if not geometry or not lat_first:
+        return geometry
+
+    def swap(coordinates):
+        return [swap(c) for c in coordinates] if isinstance(coordinates[0], list) else [coordinates[1], coordinates[0]]
+
+    return {**geometry, "coordinates": swap(geometry["coordinates"])}
 
 
 def _srs(name):
@@ -220,8 +241,9 @@ def _equal(value, literal, match_case):
 
 
 def _capabilities(service):
+    qualified = (lambda name: f"{service.prefix}:{name}") if service.prefix else (lambda name: name)
     types = "".join(
-        f"<wfs:FeatureType><wfs:Name>{service.prefix}:{name}</wfs:Name><wfs:Title>{name}</wfs:Title>"
+        f"<wfs:FeatureType><wfs:Name>{qualified(name)}</wfs:Name><wfs:Title>{name}</wfs:Title>"
         "<wfs:DefaultCRS>urn:ogc:def:crs:EPSG::28992</wfs:DefaultCRS><wfs:OtherCRS>urn:ogc:def:crs:EPSG::4326</wfs:OtherCRS>"
         "<wfs:OutputFormats><wfs:Format>application/json</wfs:Format></wfs:OutputFormats></wfs:FeatureType>"
         for name in service.types
@@ -231,7 +253,7 @@ def _capabilities(service):
     )
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<wfs:WFS_Capabilities version="2.0.0" xmlns:wfs="http://www.opengis.net/wfs/2.0"'
-        f' xmlns:ows="http://www.opengis.net/ows/1.1" xmlns:{service.prefix}={quoteattr(service.namespace)}>'
+        f' xmlns:ows="http://www.opengis.net/ows/1.1" xmlns:{service.prefix or "ns"}={quoteattr(service.namespace)}>'
         f"<ows:ServiceIdentification><ows:Title>{escape(service.title)}</ows:Title><ows:ServiceType>WFS</ows:ServiceType>"
         "<ows:ServiceTypeVersion>2.0.0</ows:ServiceTypeVersion></ows:ServiceIdentification>"
         f'<ows:OperationsMetadata>{operations}<ows:Constraint name="CountDefault"><ows:DefaultValue>{MAX_COUNT}'
@@ -242,12 +264,10 @@ def _capabilities(service):
 
 
 def _describe(service, params):
-    """DescribeFeatureType in GeoServer's JSON form (outputFormat=application/json only)."""
+    """DescribeFeatureType: an XML schema (the default of GeoServer and MapServer), GeoServer's JSON on request."""
     local, features = _type(service, params)
     if params.get("outputformat", "").lower() not in JSON_FORMATS:
-        raise WfsError(
-            "InvalidParameterValue", "outputFormat", "Alleen outputFormat=application/json in deze nepdienst"
-        )
+        return _schema_xml(service, local, features)
     properties = [
         {
             "name": GEOMETRY,
@@ -266,3 +286,24 @@ def _describe(service, params):
     document = {"elementFormDefault": "qualified", "targetNamespace": service.namespace, "targetPrefix": service.prefix}
     document["featureTypes"] = [{"typeName": local, "properties": properties}]
     return Response(200, "application/json;charset=UTF-8", json.dumps(document, ensure_ascii=False).encode("utf-8"))
+
+
+def _schema_xml(service, local, features):
+    kinds = {"integer": "xsd:int", "number": "xsd:double", "string": "xsd:string"}
+    elements = '<xsd:element maxOccurs="1" minOccurs="0" name="geom" nillable="true" type="gml:MultiSurfacePropertyType"/>'
+    elements += "".join(
+        f'<xsd:element maxOccurs="1" minOccurs="0" name="{name}" nillable="true" type="{kinds[kind]}"/>'
+        for name, kind in property_types(features).items()
+    )
+    prefix = service.prefix or "ns"
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema"'
+        f' xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:{prefix}={quoteattr(service.namespace)}'
+        f' elementFormDefault="qualified" targetNamespace={quoteattr(service.namespace)}>'
+        '<xsd:import namespace="http://www.opengis.net/gml/3.2" schemaLocation="http://schemas.opengis.net/gml/3.2.1/gml.xsd"/>'
+        f'<xsd:complexType name="{local}Type"><xsd:complexContent><xsd:extension base="gml:AbstractFeatureType">'
+        f"<xsd:sequence>{elements}</xsd:sequence></xsd:extension></xsd:complexContent></xsd:complexType>"
+        f'<xsd:element name="{local}" substitutionGroup="gml:AbstractFeature" type="{prefix}:{local}Type"/>'
+        "</xsd:schema>\n"
+    )
+    return Response(200, "application/gml+xml; version=3.2", body.encode("utf-8"))

@@ -26,9 +26,8 @@ class Edition:
     licence: str
     protocol: str
     url: str
-    layers: dict
-    field_map: dict
-    gemeente_filter: dict
+    layers: dict  # layer -> the names it may have at the service, in order of preference ('{jaar}' filled in)
+    field_map: dict  # canonical name -> aliases, compared without regard to case and underscores
     path: str
 
     def where(self):
@@ -84,7 +83,13 @@ def load_sources(path=None):
         field_maps = data["veldkaarten"]
         editions = {}
         for name, source in data["bronnen"].items():
-            for year, entry in source["jaren"].items():
+            years = source.get("jaren") if isinstance(source, dict) else None
+            if not isinstance(years, dict):
+                raise SourcesError(
+                    f"{path}: 'bronnen' -> '{name}' -> 'jaren' moet een object zijn met per jaar een regel "
+                    f'(zoals "2023": {{"protocol": ..., "url": ...}}), geen {type(years).__name__}.'
+                )
+            for year, entry in years.items():
                 editions[(name, int(year))] = _edition(name, int(year), source, entry, field_maps, path)
         defaults = data.get("standaard", {})
         return Sources(
@@ -93,13 +98,19 @@ def load_sources(path=None):
             default_years=(int(defaults.get("beginjaar", 2019)), int(defaults.get("eindjaar", 2023))),
             editions=editions,
         )
-    except (KeyError, TypeError, ValueError) as error:
+    except SourcesError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise SourcesError(
             f"Bronnenbestand {path} heeft niet de verwachte vorm: {error!r} ontbreekt of klopt niet."
         ) from None
 
 
 def _edition(name, year, source, entry, field_maps, path):
+    where = f"'bronnen' -> '{name}' -> 'jaren' -> '{year}' in {path}"
+    missing = [key for key in ("protocol", "url", "lagen", "velden") if not isinstance(entry, dict) or key not in entry]
+    if missing:
+        raise SourcesError(f"{where} mist {', '.join(repr(k) for k in missing)}: vul aan zoals bij de andere jaren.")
     protocol = entry["protocol"]
     if protocol not in PROTOCOLS:
         raise SourcesError(
@@ -107,7 +118,12 @@ def _edition(name, year, source, entry, field_maps, path):
         )
     field_map = entry["velden"]
     if isinstance(field_map, str):
+        if field_map not in field_maps:
+            raise SourcesError(f"{where}: veldkaart '{field_map}' staat niet onder 'veldkaarten'.")
         field_map = field_maps[field_map]
+    layers = entry["lagen"]
+    if not isinstance(layers, dict) or not isinstance(entry["url"], str):
+        raise SourcesError(f"{where}: 'url' moet tekst zijn en 'lagen' een object (laag -> naam of namen).")
     return Edition(
         source=name,
         year=year,
@@ -115,8 +131,7 @@ def _edition(name, year, source, entry, field_maps, path):
         licence=source.get("licentie", ""),
         protocol=protocol,
         url=entry["url"].rstrip("/"),
-        layers=dict(entry["lagen"]),
-        field_map={k: list(v) for k, v in field_map.items() if k != "toelichting"},
-        gemeente_filter=dict(entry.get("gemeentefilter", {})),
+        layers={layer: [names] if isinstance(names, str) else list(names) for layer, names in layers.items()},
+        field_map={k: [v] if isinstance(v, str) else list(v) for k, v in field_map.items() if k != "toelichting"},
         path=path,
     )

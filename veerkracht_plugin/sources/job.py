@@ -1,9 +1,10 @@
 """What 'Open data ophalen' does, step by step: per year the buurten and wijken of the chosen gemeenten, the
 Leefbaarometer scores, optionally the national attribute tables (the reference set), and a 'bronnen' table."""
 
-from .fetch import CancelledError, fetch_layer
+from .discover import Discovery
+from .fetch import CancelledError, describe, fetch_layer
 from .layers import write_features
-from .requests import canonical, field_report
+from .requests import field_report
 
 NATIONAL_LBM = "leefbaarometer_nl"
 LICENCE_NOTE = "Herkomst en licentie per rij; vermeld de bron bij elk gebruik van de kaarten."
@@ -17,7 +18,9 @@ class OpenDataJob:
     def __init__(self, sources, cache, get, feedback, temp_folder, refresh=False):
         self.sources, self.cache, self.get, self.feedback = sources, cache, get, feedback
         self.temp_folder, self.refresh = temp_folder, refresh
+        self.discovery = Discovery(get)
         self.rows = []  # the 'bronnen' table
+        self._described = set()
         self.steps_done, self.steps = 0, 1
 
     def run(self, path, gemeenten, years, lbm_years, national):
@@ -26,41 +29,37 @@ class OpenDataJob:
         for year in years:
             edition = self.sources.edition("wijkenbuurten", year)
             for layer in ("buurten", "wijken"):
-                raw = []
+                features, crs = [], None
                 for code, name in gemeenten:
-                    found = self._fetch(edition, layer, code)
+                    found, crs = self._fetch(edition, layer, code)
                     if layer == "buurten" and not found:
                         raise OpenDataError(
                             f"{edition.title} {year} heeft geen buurten voor {name} ({code}). Bestond de gemeente in "
                             f"{year} al onder deze code? Na een herindeling heeft een gemeente een nieuwe code; "
                             f"kies dan een later jaar."
                         )
-                    raw += found
-                features = canonical(raw, edition.field_map)
+                    features += found
                 self._report_fields(edition, features, layer)
-                self._write(features, path, f"{layer}_{year}")
+                self._write(features, path, f"{layer}_{year}", crs=crs)
                 if layer == "buurten" and national:
-                    self._national_table(edition, path, _present_names(edition, raw))
+                    self._national_table(edition, path)
         lbm, national_lbm = [], []
         for year in lbm_years:
             edition = self.sources.edition("leefbaarometer", year)
-            raw = []
             for code, name in gemeenten:
-                found = self._fetch(edition, "scores", code)
+                found, _ = self._fetch(edition, "scores", code, attributes_only=True)
                 if not found:
                     self.feedback.pushWarning(f"Leefbaarometer {year}: geen scores voor {name} ({code}).")
-                raw += found
-            lbm += _with_year(canonical(raw, edition.field_map), year)
+                lbm += _with_year(found, year)
             if national:
-                names = _present_names(edition, raw) or _names(edition)
-                found = self._fetch(edition, "scores", None, properties=names)
-                national_lbm += _with_year(canonical(found, edition.field_map), year)
+                national_lbm += _with_year(self._fetch(edition, "scores", None, attributes_only=True)[0], year)
         self._write(lbm, path, "leefbaarometer", geometry=False)
         if national:
             self._write(national_lbm, path, NATIONAL_LBM, geometry=False)
         self._write([{"properties": row} for row in self.rows], path, "bronnen", geometry=False)
 
-    def _fetch(self, edition, layer, gemeente, properties=None):
+    def _fetch(self, edition, layer, gemeente, attributes_only=False):
+        """(canonical features, the CRS of their coordinates)."""
         if self.feedback.isCanceled():
             raise CancelledError()
         cached, from_cache = fetch_layer(
@@ -71,7 +70,8 @@ class OpenDataJob:
             self.cache,
             self.sources.page_size,
             self.feedback,
-            properties,
+            self.discovery,
+            attributes_only,
             self.refresh,
         )
         area = gemeente or "heel Nederland"
@@ -88,6 +88,7 @@ class OpenDataJob:
                 "laag": layer,
                 "gebied": area,
                 "url": cached.url,
+                "typenaam": (cached.schema or {}).get("type_name", ""),
                 "editie": cached.service_time or f"{edition.title} {edition.year}",
                 "opgehaald": cached.fetched_at,
                 "uit_cache": 1 if from_cache else 0,
@@ -95,12 +96,15 @@ class OpenDataJob:
                 "licentie": edition.licence,
             }
         )
+        if cached.schema and (edition.source, edition.year, layer) not in self._described:
+            self._described.add((edition.source, edition.year, layer))
+            self.feedback.pushInfo(f"{edition.title} {edition.year}, {layer}: {describe(cached.schema)}.")
         self.steps_done += 1
         self.feedback.setProgress(100 * self.steps_done / max(self.steps, 1))
-        return cached.features
+        return cached.features, cached.crs
 
-    def _national_table(self, edition, path, names):
-        features = canonical(self._fetch(edition, "buurten", None, properties=names), edition.field_map)
+    def _national_table(self, edition, path):
+        features, _ = self._fetch(edition, "buurten", None, attributes_only=True)
         self._report_fields(edition, features, "buurten (heel Nederland)")
         self._write(features, path, f"referentie_{edition.year}", geometry=False)
 
@@ -118,25 +122,12 @@ class OpenDataJob:
                 f"{edition.path})."
             )
 
-    def _write(self, features, path, name, geometry=True):
+    def _write(self, features, path, name, geometry=True, crs="OGC:CRS84"):
         if self.feedback.isCanceled():
             raise CancelledError()
-        error = write_features(features, path, name, self.temp_folder, geometry=geometry)
+        error = write_features(features, path, name, self.temp_folder, geometry=geometry, crs=crs)
         if error:
             raise OpenDataError(f"Kan laag '{name}' niet in {path} schrijven: {error}")
-
-
-def _names(edition):
-    """The source names to ask for in an attribute-only request: the first name of every mapped field."""
-    return [names[0] for names in edition.field_map.values()]
-
-
-def _present_names(edition, features):
-    """The mapped source names the gemeente's own features have: a service may refuse a name it lacks."""
-    present = set()
-    for feature in features:
-        present.update(feature.get("properties") or {})
-    return [name for names in edition.field_map.values() for name in names if name in present]
 
 
 def _with_year(features, year):

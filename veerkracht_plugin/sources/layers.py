@@ -16,16 +16,22 @@ from qgis.core import (
 from ..compat import MULTIPOLYGON_WKB, NO_GEOMETRY_WKB, rd_new
 
 
-def write_features(features, path, layer_name, temp_folder, geometry=True):
-    """Write ``features`` (GeoJSON dicts, canonical names) as ``layer_name`` into the GeoPackage ``path``; '' or
-    the error."""
+RD_URN = "urn:ogc:def:crs:EPSG::28992"
+
+
+def write_features(features, path, layer_name, temp_folder, geometry=True, crs="OGC:CRS84"):
+    """Write ``features`` (GeoJSON dicts, canonical names, coordinates in ``crs``: OGC:CRS84 or EPSG:28992) as
+    ``layer_name`` into the GeoPackage ``path``, in RD New; '' or the error."""
     plain = [
         {"type": "Feature", "geometry": f.get("geometry") if geometry else None, "properties": f.get("properties")}
         for f in features
     ]
     scratch = Path(temp_folder) / f"{layer_name}-{uuid.uuid4().hex[:8]}.geojson"
     with open(scratch, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps({"type": "FeatureCollection", "features": plain}))  # dumps: the C encoder
+        document = {"type": "FeatureCollection", "features": plain}
+        if crs == "EPSG:28992":  # said in the file, so OGR reads it as RD New (GeoJSON's default is CRS84)
+            document["crs"] = {"type": "name", "properties": {"name": RD_URN}}
+        handle.write(json.dumps(document))  # dumps: the C encoder
     try:
         return _write(scratch, path, layer_name, geometry)
     finally:
@@ -44,9 +50,10 @@ def _write(scratch, path, layer_name, geometry):
     if geometry:  # services mix Polygon and MultiPolygon
         options.overrideGeometryType = MULTIPOLYGON_WKB
         options.forceMulti = True
-        options.ct = QgsCoordinateTransform(
-            QgsCoordinateReferenceSystem("EPSG:4326"), rd_new(), QgsCoordinateTransformContext()
-        )
+        if source.crs().authid() != "EPSG:28992":
+            options.ct = QgsCoordinateTransform(
+                QgsCoordinateReferenceSystem("EPSG:4326"), rd_new(), QgsCoordinateTransformContext()
+            )
     else:
         options.overrideGeometryType = NO_GEOMETRY_WKB
     error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(

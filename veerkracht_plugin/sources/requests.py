@@ -5,6 +5,8 @@ import json
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
+from .schema import CODE_FIELDS, GEMEENTE_FIELD
+
 FES = "http://www.opengis.net/fes/2.0"
 
 
@@ -12,62 +14,77 @@ class ResponseError(ValueError):
     """A body that is not what the service documents (cut off, HTML, another format)."""
 
 
-def gemeente_values(code):
-    """What a gemeente filter template may use: {gemeentecode} = GM0308, {gemeentenummer} = 0308."""
-    return {"gemeentecode": code, "gemeentenummer": code[2:]}
+RD_NEW = "urn:ogc:def:crs:EPSG::28992"  # WFS 2.0: unambiguous, x = easting (EPSG:4326 would mean lat/lon)
+CRS84, RD = "OGC:CRS84", "EPSG:28992"  # the CRS an answer's coordinates are in
 
 
-def first_url(edition, layer, page_size, gemeente=None, properties=None):
-    """The first page's URL for ``layer`` of ``edition``; ``gemeente`` None = the whole country;
-    ``properties`` = source field names to ask for without geometry (the national attribute tables)."""
-    name = edition.layers[layer]
+def answer_crs(edition):
+    """OGC API and plain GeoJSON files answer in CRS84 (we never ask for another); WFS in RD New (we ask it)."""
+    return RD if edition.protocol == "wfs" else CRS84
+
+
+def capabilities_url(edition):
+    return f"{edition.url}?{urlencode({'service': 'WFS', 'version': '2.0.0', 'request': 'GetCapabilities'})}"
+
+
+def describe_url(edition, type_name):
+    query = {"service": "WFS", "version": "2.0.0", "request": "DescribeFeatureType", "typeNames": type_name}
+    return f"{edition.url}?{urlencode(query)}"
+
+
+def collections_url(edition):
+    return f"{edition.url}/collections?f=json"
+
+
+def queryables_url(edition, collection):
+    return f"{edition.url}/collections/{collection}/queryables?f=json"
+
+
+def sample_url(edition, collection):
+    return f"{edition.url}/collections/{collection}/items?{urlencode({'f': 'json', 'limit': 1})}"
+
+
+def first_url(edition, schema, page_size, gemeente=None, attributes_only=False):
+    """The first page's URL for the layer ``schema`` describes; ``gemeente`` None = the whole country. Only
+    parameters the service accepts: PDOK's OGC API refuses unknown ones (no skipGeometry, no properties)."""
     if edition.protocol == "ogcapi":
         query = {"f": "json", "limit": page_size}
-        if gemeente:
-            rule = edition.gemeente_filter
-            if "parameter" not in rule:
-                raise ValueError(f"Het gemeentefilter van {edition.where()} mist 'parameter' (OGC API).")
-            query[rule["parameter"]] = rule.get("gelijk_aan", "{gemeentecode}").format(**gemeente_values(gemeente))
-        if properties is not None:
-            query["skipGeometry"] = "true"
-            query["properties"] = ",".join(properties)
-        return f"{edition.url}/collections/{name}/items?{urlencode(query)}"
+        if gemeente and schema.filter_on:
+            query[schema.filter_on] = schema.gemeente_value(gemeente)
+        return f"{edition.url}/collections/{schema.type_name}/items?{urlencode(query)}"
     if edition.protocol == "wfs":
-        return wfs_page_url(edition, layer, page_size, 0, gemeente, properties)
-    return edition.url.format(year=edition.year)
+        return wfs_page_url(edition, schema, page_size, 0, gemeente, attributes_only)
+    return edition.url.format(year=edition.year, jaar=edition.year)
 
 
-def wfs_page_url(edition, layer, page_size, start, gemeente=None, properties=None):
+def wfs_page_url(edition, schema, page_size, start, gemeente=None, attributes_only=False):
     query = {
         "service": "WFS",
         "version": "2.0.0",
         "request": "GetFeature",
-        "typeNames": edition.layers[layer],
+        "typeNames": schema.type_name,
         "outputFormat": "application/json",
-        "srsName": "EPSG:4326",
+        "srsName": RD_NEW,
         "count": page_size,
         "startIndex": start,
     }
     if gemeente:
-        query["filter"] = wfs_filter(edition, gemeente)
-    if properties is not None:
-        query["propertyName"] = ",".join(properties)
+        query["filter"] = wfs_filter(schema, gemeente)
+    if attributes_only:  # names from DescribeFeatureType: one unknown name makes the whole request fail
+        query["propertyName"] = ",".join(schema.source_names())
     return f"{edition.url}?{urlencode(query)}"
 
 
-def wfs_filter(edition, gemeente):
-    """An OGC FES 2.0 filter: CQL_FILTER is reported not to work on PDOK's WFS."""
-    rule = edition.gemeente_filter
-    values = gemeente_values(gemeente)
-    field = escape(rule.get("veld", ""))
-    if "begint_met" in rule:
-        value = escape(rule["begint_met"].format(**values))
+def wfs_filter(schema, gemeente):
+    """An OGC FES 2.0 filter: PDOK's WFS ignores CQL_FILTER."""
+    field = escape(schema.filter_on)
+    value = escape(schema.gemeente_value(gemeente))
+    if schema.filter_prefix:
         test = (
             f'<fes:PropertyIsLike wildCard="*" singleChar="." escapeChar="!"><fes:ValueReference>{field}'
             f"</fes:ValueReference><fes:Literal>{value}*</fes:Literal></fes:PropertyIsLike>"
         )
     else:
-        value = escape(rule.get("gelijk_aan", "{gemeentecode}").format(**values))
         test = (
             f"<fes:PropertyIsEqualTo><fes:ValueReference>{field}</fes:ValueReference><fes:Literal>{value}"
             f"</fes:Literal></fes:PropertyIsEqualTo>"
@@ -75,17 +92,18 @@ def wfs_filter(edition, gemeente):
     return f'<fes:Filter xmlns:fes="{FES}">{test}</fes:Filter>'
 
 
-def local_filter(edition, gemeente, features):
-    """A whole file ('bestand') filtered to one gemeente by the same rule a service applies."""
-    if edition.protocol != "bestand" or not gemeente or not edition.gemeente_filter:
-        return features
-    rule, values = edition.gemeente_filter, gemeente_values(gemeente)
-    field = rule.get("veld") or rule.get("parameter")
-    if "begint_met" in rule:
-        prefix = rule["begint_met"].format(**values)
-        return [f for f in features if str((f.get("properties") or {}).get(field, "")).startswith(prefix)]
-    wanted = rule.get("gelijk_aan", "{gemeentecode}").format(**values)
-    return [f for f in features if str((f.get("properties") or {}).get(field, "")) == wanted]
+def in_gemeente(layer, gemeente):
+    """A test on canonical properties, for answers the service could not filter (a whole file, an OGC API
+    collection without a gemeente filter)."""
+    code_field, prefix = CODE_FIELDS.get(layer, (None, ""))
+    number = gemeente[2:]
+
+    def test(properties):
+        if properties.get(GEMEENTE_FIELD) not in (None, ""):
+            return str(properties[GEMEENTE_FIELD]).strip() == gemeente
+        return str(properties.get(code_field) or "").strip().startswith(prefix + number)
+
+    return test
 
 
 def read_page(body):
@@ -105,37 +123,37 @@ def read_page(body):
     return page["features"], following, matched if isinstance(matched, int) else None, page.get("timeStamp")
 
 
-def next_url(edition, layer, page_size, url, features, following, fetched, matched, gemeente, properties):
-    """The next page's URL or None: OGC API by its 'next' link, WFS by startIndex until a short page."""
+def next_url(edition, schema, page_size, following, fetched, page, matched, gemeente, attributes_only):
+    """The next page's URL or None: OGC API by its 'next' link, WFS by startIndex until numberMatched (a server
+    may cap count below ours) or, without it, a short page."""
     if edition.protocol == "ogcapi":
         return following
-    if edition.protocol == "wfs":  # a server may cap count below ours: numberMatched decides where it says it
-        done = fetched >= matched if matched is not None else len(features) < page_size
-        if done or not features:
+    if edition.protocol == "wfs":
+        done = fetched >= matched if matched is not None else len(page) < page_size
+        if done or not page:
             return None
-        return wfs_page_url(edition, layer, page_size, fetched, gemeente, properties)
+        return wfs_page_url(edition, schema, page_size, fetched, gemeente, attributes_only)
     return None
 
 
-def canonical(features, field_map):
-    """Features with their properties under the canonical names (see ``rename``), geometry as it came."""
-    return [{**feature, "properties": rename(feature.get("properties") or {}, field_map)} for feature in features]
+def canonical(features, mapping):
+    """Features with their properties under the canonical names (mapping: canonical -> the service's name);
+    other properties keep their own name."""
+    return [{**feature, "properties": rename(feature.get("properties") or {}, mapping)} for feature in features]
 
 
-def rename(properties, field_map):
-    """A feature's properties under the canonical names of the field map; other fields keep their own name."""
+def rename(properties, mapping):
     renamed = dict(properties)
-    for wanted, names in field_map.items():
-        for name in names:
-            if name in properties:
-                if name != wanted:
-                    renamed.pop(name, None)
-                renamed[wanted] = properties[name]
-                break
+    for wanted, name in mapping.items():
+        if name in properties:
+            if name != wanted:
+                renamed.pop(name, None)
+            renamed[wanted] = properties[name]
     return renamed
 
 
-UNPUBLISHED = -99995  # CBS: "published in a later version of this edition"
+UNPUBLISHED = -99995  # CBS: "published in a later version of this edition"; -99997 secret, -99991 no longer
+# published, -99998 (some editions) not applicable: the core reads all of them as missing
 
 
 # Canonical fields a layer never has, so their absence is no news: a buurt layer names its wijk only by code,
