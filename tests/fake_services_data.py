@@ -237,6 +237,7 @@ def reproject(geometry, source_epsg, target_epsg):
 
 def _union(geometries):
     parts = [QgsGeometry.fromWkt(ogr.CreateGeometryFromJson(json.dumps(g)).ExportToWkt()) for g in geometries]
+    parts = [part.makeValid() for part in parts]  # a self-touching ring in the source made the union empty
     return json.loads(QgsGeometry.unaryUnion(parts).asJson(8))
 
 

@@ -58,7 +58,8 @@ def test_one_click_gives_styled_maps_named_after_the_gemeente(section, national)
     from veerkracht.veerkracht_plugin.styling import uses_stand_in
 
     assert not uses_stand_in(layer)  # official classes: no "(voorlopige grenzen)" in the legend
-    assert any("referentie" in path or "skipGeometry" in path for _, path in fake.requests) == national
+    whole_country = ("items?f=json&limit=1000" in p and "gemeentecode=" not in p for _, p in fake.requests)
+    assert any(whole_country) == national  # the national reference set: pages of the whole country
 
 
 def test_a_failing_service_is_said_in_the_dock(section):
