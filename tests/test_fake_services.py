@@ -1,4 +1,4 @@
-"""The fake open data services answer as the real ones are documented to (issue 16); checked with urllib."""
+"""The fake open data services answer as the real ones do (issues 16 and 22); checked with urllib."""
 
 import csv
 import json
@@ -98,22 +98,25 @@ def test_ogcapi_pages_through_next_links_and_serves_the_real_2024_file(fake):
 def test_ogcapi_limit_default_and_maximum(fake):
     document = json.loads(get(items(fake, 2024, gemeentecode="GM0308"))[2])
     assert document["numberReturned"] == 10
-    document = json.loads(get(items(fake, 2023, limit=5000, skipGeometry="true"))[2])
-    assert document["numberReturned"] == 1000
+    document = json.loads(get(items(fake, 2023, limit=5000))[2])
+    assert document["numberReturned"] == 1000  # cut to 1000 silently
 
 
-def test_ogcapi_properties_skip_geometry_and_crs(fake):
-    url = items(
-        fake, 2023, limit=200, gemeentecode="GM0344", skipGeometry="true", properties="buurtcode,aantal_inwoners"
-    )
-    features, _ = all_pages(url)
-    assert len(features) == 111
-    assert all(f["geometry"] is None and set(f["properties"]) == {"buurtcode", "aantal_inwoners"} for f in features)
+def test_ogcapi_refuses_what_pdok_refuses_and_answers_in_crs84(fake):
+    for params in ({"skipGeometry": "true"}, {"properties": "buurtcode"}, {"offset": 10}):
+        status, _, body = get(items(fake, 2023, limit=5, **params))
+        assert status == 400 and list(params)[0] in json.loads(body)["description"]
+    status, _, body = get(items(fake, 2022, gemeentecode="GM0308"))  # 2022 filters on nothing
+    assert status == 400 and "gemeentecode" in json.loads(body)["description"]
+    root = fake.base + OGC.format(year=2022)
+    assert json.loads(get(root + "/collections/buurten/queryables")[2])["properties"] == {}
+    queryables = json.loads(get(fake.base + OGC.format(year=2024) + "/collections/buurten/queryables")[2])
+    assert "gemeentecode" in queryables["properties"]
+    lon, lat = json.loads(get(items(fake, 2024, limit=1))[2])["features"][0]["geometry"]["coordinates"][0][0]
+    assert 5.1 < lon < 5.4 and 52.1 < lat < 52.3  # CRS84 unless crs is given
     rd = json.loads(get(items(fake, 2024, limit=1, crs="http://www.opengis.net/def/crs/EPSG/0/28992"))[2])
     x, y = rd["features"][0]["geometry"]["coordinates"][0][0]
     assert 140000 < x < 155000 and 460000 < y < 475000  # Baarn in RD New
-    status, _, body = get(items(fake, 2024, properties="buurtcode,bestaat_niet"))
-    assert status == 400 and "bestaat_niet" in json.loads(body)["description"]
 
 
 def test_ogcapi_errors_as_pdok_sends_them(fake):
@@ -137,11 +140,9 @@ def test_ogcapi_metadata_and_landing_page(fake):
     assert schema["properties"]["percentage_huishoudens_met_laag_inkomen"]["type"] == "number"
 
 
-def test_national_rows_without_geometry_only_when_asked(fake):
+def test_national_rows_without_geometry_only_without_a_gemeente_filter(fake):
     fake.page_size_cap = 1000
-    national, pages = all_pages(
-        items(fake, 2023, limit=1000, skipGeometry="true", properties="buurtcode,aantal_inwoners")
-    )
+    national, pages = all_pages(items(fake, 2023, limit=1000))
     codes = [row["statcode"] for row in csv.DictReader((SHARED_DATA / "nl" / "buurtcodes-2019.csv").open())]
     den_bosch = [c for c in codes if c.startswith("BU0796")]
     assert len(national) == len(codes) - len(den_bosch) + 3 and pages == 14
@@ -149,10 +150,6 @@ def test_national_rows_without_geometry_only_when_asked(fake):
     assert 0 < sum(0 <= v < 50 for v in synthetic) and max(synthetic) <= 5500
     with_geometry = json.loads(get(items(fake, 2023, gemeentecode="GM0003"))[2])
     assert with_geometry["features"] == []
-    attributes = json.loads(get(items(fake, 2023, gemeentecode="GM0003", skipGeometry="true", limit=100))[2])
-    assert {f["properties"]["buurtcode"] for f in attributes["features"]} == {
-        c for c in codes if c.startswith("BU0003")
-    }
 
 
 def test_baarn_and_utrecht_values_per_year(fake):
@@ -164,23 +161,23 @@ def test_baarn_and_utrecht_values_per_year(fake):
     assert (lombok["aantal_inwoners"], lombok["aantal_personen_met_een_alg_bijstandsuitkering_tot"]) == (2220, 70)
     assert lombok["percentage_huishoudens_met_laag_inkomen"] == -99997  # "." in the kwb file
     old = get_feature(
-        fake, PDOK_WFS.format(year=2019), "buurten", filter=FES_EQUAL.format(name="bu_code", value="BU03440121")
+        fake, PDOK_WFS.format(year=2019), "cbs_buurten_2019", filter=FES_EQUAL.format(name="buurtcode", value="BU03440121")
     )
-    assert old["features"][0]["properties"]["aant_inw"] == round(2220 * 0.95)
+    assert old["features"][0]["properties"]["aantal_inwoners"] == round(2220 * 0.95)
     centrum = get_feature(
         fake,
         PDOK_WFS.format(year=2019),
-        "wijkenbuurten:buurten",
-        filter=FES_EQUAL.format(name="bu_code", value="BU03080000"),
+        "wijkenbuurten2019:cbs_buurten_2019",
+        filter=FES_EQUAL.format(name="buurtcode", value="BU03080000"),
     )
     props = centrum["features"][0]["properties"]
-    assert (props["aant_inw"], props["a_soz_wb"], props["p_hh_li"], props["aantal_hh"]) == (
-        1750,
-        30,
-        6.7,
-        round(1750 / 2.2),
-    )
-    assert 0 <= props["p_huurcorp"] <= 60 and "aantal_inwoners" not in props
+    assert (props["aantal_inwoners"], props["aantal_personen_met_een_algemene_bijstandsuitkering_totaal"]) == (1750, 30)
+    assert (props["percentage_huishoudens_met_laag_inkomen"], props["aantal_huishoudens"]) == (6.7, round(1750 / 2.2))
+    assert 0 <= props["percentage_huurwoningen_in_bezit_woningcorporaties"] <= 60 and "aant_inw" not in props
+    camel = get_feature(
+        fake, PDOK_WFS.format(year=2021), "cbs_buurten_2021", filter=FES_EQUAL.format(name="buurtcode", value="BU03080000")
+    )["features"][0]["properties"]
+    assert "aantalHuishoudens" in camel and "gemeentecode" in camel and "aantal_huishoudens" not in camel
 
 
 def test_wijken_and_gemeenten_are_the_dissolved_buurten(fake):
@@ -200,50 +197,40 @@ def test_wijken_and_gemeenten_are_the_dissolved_buurten(fake):
 
 def test_wfs_filters(fake):
     path = PDOK_WFS.format(year=2019)
-    either = f'<Filter xmlns="http://www.opengis.net/ogc"><Or>{OGC_LIKE.format(name="bu_code", value="BU0308*")}'
-    either += f"{OGC_LIKE.format(name='wijkenbuurten:bu_code', value='BU0344011.')}</Or></Filter>"
-    codes = {f["properties"]["bu_code"] for f in get_feature(fake, path, "buurten", filter=either)["features"]}
+    either = f'<Filter xmlns="http://www.opengis.net/ogc"><Or>{OGC_LIKE.format(name="buurtcode", value="BU0308*")}'
+    either += f"{OGC_LIKE.format(name='wijkenbuurten2019:buurtcode', value='BU0344011.')}</Or></Filter>"
+    found = get_feature(fake, path, "cbs_buurten_2019", filter=either)["features"]
+    codes = {f["properties"]["buurtcode"] for f in found}
     assert len([c for c in codes if c.startswith("BU0308")]) == 21 and {c for c in codes if c.startswith("BU0344")} == {
         "BU03440111",
         "BU03440112",
         "BU03440113",
         "BU03440114",
     }
-    apostrophe = FES_EQUAL.format(name="gm_naam", value="'s-Hertogenbosch")
-    assert get_feature(fake, path, "buurten", filter=apostrophe)["numberMatched"] == 3
+    apostrophe = FES_EQUAL.format(name="gemeentenaam", value="'s-Hertogenbosch")
+    assert get_feature(fake, path, "cbs_buurten_2019", filter=apostrophe)["numberMatched"] == 3
     like = "<Filter>" + OGC_LIKE + "</Filter>"
-    assert (
-        get_feature(fake, path, "buurten", filter=like.format(name="gm_naam", value="'s-Herto*"))["numberMatched"] == 3
-    )
-    assert get_feature(fake, path, "buurten", filter=like.format(name="gm_naam", value="Baar*"))["numberMatched"] == 21
-    assert get_feature(fake, path, "buurten", filter=like.format(name="gm_naam", value="Baar!*"))["numberMatched"] == 0
-    both = (
-        '<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:And><fes:PropertyIsEqualTo>'
-        "<fes:ValueReference>gm_code</fes:ValueReference><fes:Literal>GM0308</fes:Literal></fes:PropertyIsEqualTo>"
-        '<fes:PropertyIsEqualTo matchCase="false"><fes:ValueReference>bu_naam</fes:ValueReference>'
-        "<fes:Literal>CENTRUM</fes:Literal></fes:PropertyIsEqualTo></fes:And></fes:Filter>"
-    )
-    assert [f["properties"]["bu_code"] for f in get_feature(fake, path, "buurten", filter=both)["features"]] == [
-        "BU03080000"
-    ]
+    assert get_feature(fake, path, "cbs_buurten_2019", filter=like.format(name="gemeentenaam", value="Baar*"))["numberMatched"] == 21
+    assert get_feature(fake, path, "cbs_buurten_2019", filter=like.format(name="gemeentenaam", value="Baar!*"))["numberMatched"] == 0
+    status, _, body = get(wfs(fake, path, request="GetFeature", typeNames="wijkenbuurten:buurten", outputFormat="application/json"))
+    assert status == 400 and exception(body)[2] == "Feature type wijkenbuurten:buurten unknown"  # the 2022+ name
 
 
 def test_wfs_paging_ids_and_crs(fake):
     fake.page_size_cap = 5
-    path, only_baarn = PDOK_WFS.format(year=2020), FES_EQUAL.format(name="gm_code", value="GM0308")
-    pages = [
-        get_feature(fake, path, "buurten", filter=only_baarn, count=100, startIndex=start) for start in range(0, 25, 5)
-    ]
+    path, only_baarn = PDOK_WFS.format(year=2020), FES_EQUAL.format(name="gemeentecode", value="GM0308")
+    name = "wijkenbuurten2020:cbs_buurten_2020"
+    pages = [get_feature(fake, path, name, filter=only_baarn, count=100, startIndex=start) for start in range(0, 25, 5)]
     assert [p["numberReturned"] for p in pages] == [5, 5, 5, 5, 1] and {p["totalFeatures"] for p in pages} == {21}
     ids = [f["id"] for p in pages for f in p["features"]]
-    assert len(set(ids)) == 21 and ids[0] == "buurten.1"
+    assert len(set(ids)) == 21 and ids[0] == "cbs_buurten_2020.1"
     x, _ = pages[0]["features"][0]["geometry"]["coordinates"][0][0]
     assert 140000 < x < 155000 and pages[0]["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::28992"
-    wgs84 = get_feature(
-        fake, path, "buurten", filter=only_baarn, srsName="urn:ogc:def:crs:EPSG::4326", propertyName="bu_code,geom"
-    )
-    lon, lat = wgs84["features"][0]["geometry"]["coordinates"][0][0]
-    assert 5.1 < lon < 5.4 and 52.1 < lat < 52.3 and set(wgs84["features"][0]["properties"]) == {"bu_code"}
+    latlon = get_feature(fake, path, name, filter=only_baarn, srsName="EPSG:4326", propertyName="buurtcode,geom")
+    lat, lon = latlon["features"][0]["geometry"]["coordinates"][0][0]  # WFS 2.0: EPSG:4326 is latitude first
+    assert 5.1 < lon < 5.4 and 52.1 < lat < 52.3 and set(latlon["features"][0]["properties"]) == {"buurtcode"}
+    schema = get(wfs(fake, path, request="DescribeFeatureType", typeNames=name))[2]
+    assert b"<xsd:schema" in schema and b'name="aantal_inwoners"' in schema and b"MultiSurfacePropertyType" in schema
 
 
 def test_wfs_errors_are_exception_reports(fake):
@@ -281,16 +268,17 @@ def test_wfs_errors_are_exception_reports(fake):
     status, _, body = get(f"{fake.base}{lbm}?SERVICE=WFS&REQUEST=GetCapabilities")
     names = [e.text for e in ET.fromstring(body).iter("{http://www.opengis.net/wfs/2.0}Name")]
     assert status == 200 and names == ["lbm3:buurtscore20", "lbm3:buurtscore22", "lbm3:buurtscore24"]
+    status, _, body = get(f"{fake.base}{PDOK_WFS.format(year=2021)}?service=WFS&request=GetCapabilities")
+    names = [e.text for e in ET.fromstring(body).iter("{http://www.opengis.net/wfs/2.0}Name")]
+    assert names == ["cbs_buurten_2021", "cbs_wijken_2021", "cbs_gemeenten_2021"]  # 2021: no prefix
     assert get(f"{fake.base}{PDOK_WFS.format(year=2023)}?service=WFS&request=GetCapabilities")[0] == 404
 
 
 def test_leefbaarometer_real_scores_and_classes(fake):
     kaarten = json.loads((REPO / "resources" / "kaarten.json").read_text(encoding="utf-8"))
     assert list(AFW_BOUNDS) == kaarten["afw_drempels"]["grenzen"]
-    like = f"<Filter>{OGC_LIKE.format(name='bu_code', value='BU0308*')}</Filter>"
-    scores = {
-        f["properties"]["bu_code"]: f for f in get_feature(fake, LBM_WFS, "lbm3:buurtscore22", filter=like)["features"]
-    }
+    like = f"<Filter>{OGC_LIKE.format(name='id', value='BU0308*')}</Filter>"
+    scores = {f["properties"]["id"]: f for f in get_feature(fake, LBM_WFS, "lbm3:buurtscore22", filter=like)["features"]}
     with (SHARED_DATA / "baarn" / "leefbaarometer-scores-buurten-GM0308-2018-2024.csv").open() as f:
         real = {r["bu_code"]: r for r in csv.DictReader(f) if r["jaar"] == "2022"}
     assert set(scores) == set(real)
@@ -299,8 +287,9 @@ def test_leefbaarometer_real_scores_and_classes(fake):
         assert props["afw"] == float(real[code]["afw"]) and props["won"] == float(real[code]["won"])
         assert props["kscore"] == 1 + sum(props["afw"] >= bound for bound in AFW_BOUNDS)
         assert props["konv"] == 1 + sum(props["onv"] >= bound / 2 for bound in AFW_BOUNDS)
-        assert feature["geometry"] is not None
-    national = get_feature(fake, LBM_WFS, "buurtscore24", count=10, propertyName="bu_code,kscore")
+        assert feature["geometry"] is not None and props["gemeente"] == "Baarn" and props["year"] == 2022
+        assert not {"bu_code", "bu_naam", "lbm"} & set(props)  # the CSV's names, not the WFS'
+    national = get_feature(fake, LBM_WFS, "buurtscore24", count=10, propertyName="id,kscore")
     assert national["numberMatched"] > 13000 and national["numberReturned"] == 10
 
 
