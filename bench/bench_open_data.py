@@ -18,13 +18,13 @@ import json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 from headless import start_qgis
 app = start_qgis()
-mode, argument, repeats = sys.argv[2], sys.argv[3], int(sys.argv[4])
+mode, argument, repeats, job = sys.argv[2], sys.argv[3], int(sys.argv[4]), json.loads(sys.argv[5])
 times = []
 if mode == "plugin":
     import processing
     from qgis.core import QgsProcessingFeedback
     for i in range(1 + repeats):
-        params = {"GEMEENTEN": "Utrecht", "NATIONAL": False, "REFRESH": True, "OUTPUT": f"{argument}/o{i}.gpkg"}
+        params = {**job, "REFRESH": True, "OUTPUT": f"{argument}/o{i}.gpkg"}
         t0 = time.perf_counter()
         processing.run("veerkracht:opendata", params, feedback=QgsProcessingFeedback())
         times.append(time.perf_counter() - t0)
@@ -44,9 +44,14 @@ print("RESULT", json.dumps(times))
 """
 
 
-def _probe(mode, argument, env):
+UTRECHT = {"GEMEENTEN": "Utrecht", "NATIONAL": False}
+
+
+def probe(mode, argument, env, job=None):
+    """Seconds per run in one fresh process: the plugin's opendata with ``job``, or the URLs in ``argument``
+    fetched with QGIS' network stack alone."""
     proc = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(REPO / "scripts"), mode, str(argument), str(REPEATS)],
+        [sys.executable, "-c", _PROBE, str(REPO / "scripts"), mode, str(argument), str(REPEATS), json.dumps(job or UTRECHT)],
         capture_output=True,
         text=True,
         env=env,
@@ -72,13 +77,13 @@ def run():
         plugin, network = [], []
         for round_number in range(ROUNDS):
             seen = len(fake.requests)
-            plugin.append(_probe("plugin", folder, env))
+            plugin.append(probe("plugin", folder, env))
             if round_number == 0:  # the requests of one run: what the network alone is timed on
                 one_run = [fake.base + path for _, path in fake.requests[seen:]][
                     : len(fake.requests[seen:]) // (1 + REPEATS)
                 ]
                 (folder / "urls.json").write_text(json.dumps(one_run))
-            network.append(_probe("network", folder / "urls.json", env))
+            network.append(probe("network", folder / "urls.json", env))
     cold = statistics.median(p[0] for p in plugin) - statistics.median(n[0] for n in network)
     warm = statistics.median(t for p in plugin for t in p[1:]) - statistics.median(t for n in network for t in n[1:])
     print(

@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench_atlas",
     "bench_reallocate",
     "bench_open_data",
+    "bench_national",
 ]
 # these need the national layer of ../shared/data
 NATIONAL = {"bench_join", "bench_maps", "bench_dock", "bench_reallocate"}

@@ -33,6 +33,7 @@ class FakeServices:
 
     def __init__(self):
         self.requests = []  # (method, path with query as received), in arrival order
+        self.sent = {}  # path with query -> bytes of the last answer's body (for the benchmarks)
         self.page_size_cap = None  # caps limit/count when set, to force many pages
         self._misbehaviour = {}  # kind -> path part it applies to ('' = every request)
         self._lock = threading.Lock()
@@ -202,6 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.flush()
                 return
             self.wfile.write(response.body)
+            self.server.fake.sent[self.path] = len(response.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test)
 

@@ -72,6 +72,9 @@ def test_corporatiebezit_boundaries():
 def test_cbs_markers_are_missing_not_numbers():
     out, _ = compute_maps(pd.DataFrame({"code": codes(3), "corporatie": [-99995, 30, -99997]}))
     assert out["corporatiebezit_klasse"].tolist() == [0, 3, 0]
+    # issue 22: -99991 (no longer published) and -99998 are CBS markers too, not a 0-10 % class
+    out, _ = compute_maps(pd.DataFrame({"code": codes(3), "corporatie": [-99991, 30, -99998]}))
+    assert out["corporatiebezit_klasse"].tolist() == [0, 3, 0]
 
 
 def test_too_few_inhabitants_get_class_zero_and_leave_reference_set():

@@ -39,14 +39,19 @@ MISSING_MARKERS = {
     "NULL",
     "null",
     "None",
+    "-99991",
     "-99995",
     "-99997",
+    "-99998",
     "-99999999",
+    "-99991.0",
     "-99995.0",
     "-99997.0",
+    "-99998.0",
     "-99999999.0",
 }
-MISSING_NUMBERS = (-99995, -99997, -99999999)
+# CBS: -99995 published in a later version, -99997 secret, -99991 no longer published, -99998 (some editions)
+MISSING_NUMBERS = (-99991, -99995, -99997, -99998, -99999999)
 # Read as missing silently in a number column; 'nan'/'NaN' are reported (they are often a broken export).
 QUIET_MARKERS = MISSING_MARKERS - {"nan", "NaN"}
 MAX_TEXT_SHARE = 0.2
