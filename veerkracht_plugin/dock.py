@@ -127,6 +127,7 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         self.index = GemeenteIndex(self.layer)
         self.periods.set_layer(self.layer)
         self._read_figures()
+        self.periods.set_periods(self.figures.periods)
         self._follow_layer(self.layer)
         own = has_own_stock(self.layer)
         self.own_only.setEnabled(own)
@@ -233,8 +234,10 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
     def _show_history(self, *_args):
         if self.periods.layer is None or self.layer is None:
             return
+        if self.figures is None:
+            self._read_figures()
         selected = self.layer.selectedFeatures()
-        self.periods.show_buurt(selected[0] if selected else None, self.current_map())
+        self.periods.show_buurt(selected[0] if selected else None, self.current_map(), self.figures.history)
 
     # ---- reading ----
 

@@ -142,6 +142,10 @@ class GemeenteFigures:
         reader = FigureReader(layer, index.fields() + ([period_field] if self.period >= 0 else []))
         self.groups, found = {}, {}
         self.trusted = True  # every feature falls in the groups the dock's filters select
+        # On a layer with periods: each buurt's classes in every period (read here, with the layer's filter
+        # lifted once, not again per selected buurt): buurt code -> [(period, {map id: class code})]
+        self.history = {}
+        buurt = layer.fields().lookupField(index.buurt_field) if self.period >= 0 and index.buurt_field else -1
         with unfiltered(layer):
             for feature in layer.getFeatures(reader.request):
                 attributes = feature.attributes()
@@ -150,6 +154,9 @@ class GemeenteFigures:
                     found.setdefault(gemeente.code, gemeente)  # the first feature's name, as listed before
                 own = attributes[reader.own] if reader.own >= 0 else None
                 period = attributes[self.period] if self.period >= 0 else None
+                if buurt >= 0:
+                    classes = {map_id: class_code(attributes[i]) for map_id, i in reader.klasse.items() if i >= 0}
+                    self.history.setdefault(text_or_none(attributes[buurt]), []).append((text_or_none(period), classes))
                 key = (gemeente.code if gemeente else None, positive(own) is not None, text_or_none(period))
                 group = self.groups.get(key)
                 if group is None:
@@ -162,6 +169,7 @@ class GemeenteFigures:
                         and (period.__class__ is str or as_python(period) is None)  # '"periode" = ...'
                     )
         self.gemeenten = sort_gemeenten(found.values())
+        self.periods = sorted({period for (_, _, period) in self.groups} - {None})  # empty without periods
 
     def choice(self, codes, own_only, period):
         """The figures of the gemeenten ``codes`` (all for none), only buurten with own stock if ``own_only``,
