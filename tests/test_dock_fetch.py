@@ -205,8 +205,7 @@ def failed_fetch(widget, error):
 def test_a_long_error_wraps_and_never_widens_the_dock(qgis_iface, services):
     """Found in the desktop: an error with a URL widened the dock's contents past its edge, so the button labels
     were cut off."""
-    from qgis.PyQt.QtCore import QPoint
-
+    from qgis.PyQt.QtCore import QPoint, QRect, Qt
     from test_dock_state import drop, make_dock
 
     QgsProject.instance().clear()
@@ -228,7 +227,11 @@ def test_a_long_error_wraps_and_never_widens_the_dock(qgis_iface, services):
             assert button.width() >= button.fontMetrics().horizontalAdvance(button.text())
         status = widget.status
         assert status.mapTo(viewport, QPoint(status.width(), 0)).x() <= viewport.width()
-        assert status.height() > status.fontMetrics().height() * 2  # wrapped over lines, not cut off
+        assert status.height() > status.fontMetrics().height() * 2  # wrapped over lines
+        needed = status.fontMetrics().boundingRect(
+            QRect(0, 0, status.width(), 10000), Qt.TextFlag.TextWordWrap, status.text()
+        )
+        assert needed.width() <= status.width(), "the URL is cut off instead of wrapped"
     finally:
         drop(dock)
 
