@@ -76,12 +76,12 @@ def counts_in_table(widget):
 
 
 def expected_counts(path, period, map_id):
-    """{class label: (buurten, inwoners)} of ``period`` read from the file itself, zeros left out."""
+    """{class label: (buurten, inwoners)} of ``period`` read from the file itself, zeros left out; the inhabitants
+    of the period's own end year (inwoners_periode, as the chart), not those of the buurt layer's year."""
     from veerkracht.veerkracht_plugin.core.catalogue import class_labels, field_names
-    from veerkracht.veerkracht_plugin.layer_queries import inwoners_field
 
     every = QgsVectorLayer(str(path), "alle", "ogr")
-    people = inwoners_field(every)
+    people = "inwoners_periode"
     found = {}
     for feature in every.getFeatures():
         if feature["periode"] != period:

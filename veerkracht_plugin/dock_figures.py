@@ -25,6 +25,7 @@ from .layer_queries import (
 
 NAME_FIELDS = ("buurtnaam", "BU_NAAM", "statnaam", "regio")
 PRESSURE_MAP, PRESSURE_CLASS = "signalering", 1  # 'Buurten met veerkracht onder druk'
+PERIOD_INWONERS = "inwoners_periode"  # made by 'Veerkracht door de tijd'
 
 
 class ClassCounts:
@@ -115,7 +116,8 @@ class FigureReader:
     def __init__(self, layer, extra_fields=()):
         fields = layer.fields()
         self.klasse = {map_id: fields.lookupField(field_names(map_id)[1]) for map_id in MAP_IDS}
-        people = inwoners_field(layer)
+        # a series counts each period's own inhabitants (its end year), as its chart does
+        people = PERIOD_INWONERS if fields.lookupField(PERIOD_INWONERS) >= 0 else inwoners_field(layer)
         self.inwoners = fields.lookupField(people) if people else -1
         self.own = fields.lookupField(OWN_UNITS_FIELD) if has_own_stock(layer) else -1
         self.name = next((fields.lookupField(n) for n in NAME_FIELDS if fields.lookupField(n) >= 0), -1)
