@@ -115,7 +115,7 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
         dest, frame = self._merge(parameters, context, multi, source.fields().names(), periods, layers)
         multi.setCurrentStep(len(periods) + 1)
         charts = self._charts(parameters, frame, multi)
-        self._name = f"Veerkracht door de tijd {periods[0][1]}-{periods[-1][1]}"
+        self._name = f"Veerkracht door de tijd {periods[0][0]}-{periods[-1][1]}"  # the whole range
         return {self.OUTPUT: dest, self.CHARTS: "; ".join(charts)}
 
     def _maps(self, parameters, context, feedback, period, text):

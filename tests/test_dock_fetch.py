@@ -2,12 +2,27 @@
 gives a styled layer named after the gemeente in the project, and a failure is said in the dock."""
 
 import time
+import uuid
 
 import pytest
-from qgis.core import QgsApplication, QgsProject
+from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication
 
 pytestmark = pytest.mark.usefixtures("provider")
+
+
+@pytest.fixture(autouse=True)
+def own_settings(monkeypatch):
+    """Each test's remembered choice under a settings group of its own, removed afterwards."""
+    from qgis.core import QgsSettings
+
+    from veerkracht.veerkracht_plugin import dock_fetch
+
+    group = f"veerkracht-test/{uuid.uuid4().hex}"
+    monkeypatch.setattr(dock_fetch, "SETTINGS_GROUP", group)
+    yield group
+    QgsSettings().remove(group)
 
 
 @pytest.fixture
@@ -117,3 +132,175 @@ def test_a_cancel_is_said_as_a_cancel(section):
     wait_until_done(widget)
     assert widget.added is None
     assert widget.status.text().startswith("Geannuleerd") and "mislukt" not in widget.status.text()
+
+
+def offered(combo):
+    return [combo.itemData(i) for i in range(combo.count())]
+
+
+def test_years_offered_from_the_catalogue_with_its_defaults(section):
+    from veerkracht.veerkracht_plugin.sources.catalogue import load_sources
+
+    widget, _ = section
+    sources = load_sources()
+    assert offered(widget.begin_year) == offered(widget.end_year) == sources.years("wijkenbuurten")
+    assert (widget.begin_year.currentData(), widget.end_year.currentData()) == sources.default_years == (2019, 2023)
+    assert not widget.refresh.isChecked()
+
+
+def test_the_chosen_years_are_fetched(section):
+    widget, fake = section
+    widget.choose("GM0308")
+    widget.national.setChecked(False)
+    widget.begin_year.setCurrentIndex(widget.begin_year.findData(2020))
+    widget.end_year.setCurrentIndex(widget.end_year.findData(2022))
+    widget.button.click()
+    wait_until_done(widget)
+    assert widget.added is not None, widget.status.text()
+    pdok = " ".join(path for _, path in fake.requests if "wijkenbuurten" in path or "wijken-en-buurten" in path)
+    assert "wijkenbuurten/2020" in pdok and "wijken-en-buurten-2022" in pdok
+    assert "2019" not in pdok and "2023" not in pdok
+
+
+def test_a_begin_year_after_the_end_year_is_refused_before_anything_runs(section):
+    widget, fake = section
+    widget.choose("GM0308")
+    widget.begin_year.setCurrentIndex(widget.begin_year.findData(2023))
+    widget.end_year.setCurrentIndex(widget.end_year.findData(2020))
+    widget.button.click()
+    assert widget.running is None and not fake.requests
+    assert "beginjaar" in widget.status.text().lower() and "2023" in widget.status.text()
+
+
+def test_opnieuw_ophalen_ignores_what_was_fetched_before(section):
+    """The log advises 'Opnieuw ophalen' after a bad answer: the dock offers it (REFRESH of opendata)."""
+    widget, fake = section
+    widget.choose("GM0308")
+    widget.national.setChecked(False)
+    asked = []
+    for refresh in (False, False, True):
+        widget.refresh.setChecked(refresh)
+        before = len(fake.requests)
+        widget.button.click()
+        wait_until_done(widget)
+        assert widget.added is not None, widget.status.text()
+        asked.append(len(fake.requests) - before)
+    assert asked[0] > 0 and asked[1] == 0 and asked[2] == asked[0]
+
+
+LONG_URL = (
+    "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items?f=json&limit=1000"
+    "&gemeentecode=GM0308&cursor=" + "A1b2C3d4" * 20
+)
+
+
+def failed_fetch(widget, error):
+    from veerkracht.veerkracht_plugin.dock_fetch import KeptFeedback
+
+    feedback = KeptFeedback()
+    feedback.reportError(error)
+    widget.running = (None, None, feedback)
+    widget._fetched(False, {}, None, feedback)  # as the task reports a failed 'Open data ophalen'
+
+
+def test_a_long_error_wraps_and_never_widens_the_dock(qgis_iface, services):
+    """Found in the desktop: an error with a URL widened the dock's contents past its edge, so the button labels
+    were cut off."""
+    from qgis.PyQt.QtCore import QPoint, QRect, Qt
+    from test_dock_state import drop, make_dock
+
+    QgsProject.instance().clear()
+    dock = make_dock(qgis_iface)
+    try:
+        dock.setFloating(True)
+        dock.resize(430, 900)
+        dock.show()
+        QCoreApplication.processEvents()
+        widget, viewport = dock.fetch_section, dock.widget().viewport()
+        width = dock.widget().widget().minimumSizeHint().width()
+        failed_fetch(widget, f"HTTP 500 bij {LONG_URL}: de server gaf een fout. Probeer 'Opnieuw ophalen'.")
+        QCoreApplication.processEvents()
+        assert LONG_URL[:40] in widget.status.text().replace("\u200b", "")
+        assert dock.widget().widget().minimumSizeHint().width() <= width
+        for button in (widget.button, dock.atlas_button):
+            right = button.mapTo(viewport, QPoint(button.width(), 0)).x()
+            assert right <= viewport.width(), f"'{button.text()}' loopt buiten het dock"
+            assert button.width() >= button.fontMetrics().horizontalAdvance(button.text())
+        status = widget.status
+        assert status.mapTo(viewport, QPoint(status.width(), 0)).x() <= viewport.width()
+        assert status.height() > status.fontMetrics().height() * 2  # wrapped over lines
+        needed = status.fontMetrics().boundingRect(
+            QRect(0, 0, status.width(), 10000), Qt.TextFlag.TextWordWrap, status.text()
+        )
+        assert needed.width() <= status.width(), "the URL is cut off instead of wrapped"
+    finally:
+        drop(dock)
+
+
+def test_an_old_error_goes_after_a_later_success(section):
+    widget, fake = section
+    fake.fail("wijken-en-buurten-2022", status=500, times=1000)  # only the 2022 edition fails
+    widget.choose("GM0308")
+    widget.national.setChecked(False)
+    widget.begin_year.setCurrentIndex(widget.begin_year.findData(2022))
+    widget.button.click()
+    wait_until_done(widget)
+    assert "mislukt" in widget.status.text()
+    widget.begin_year.setCurrentIndex(widget.begin_year.findData(2019))
+    widget.button.click()
+    wait_until_done(widget)
+    assert widget.status.text().startswith("Klaar") and "mislukt" not in widget.status.text()
+
+
+def test_an_error_goes_when_maps_come_into_the_project_otherwise(section, shared_data, tmp_path):
+    """The maps made in the toolbox after a failed one click: the dock no longer says the old failure."""
+    from test_styles_and_sharing import baarn_job
+
+    from helpers import run
+
+    widget, _ = section
+    failed_fetch(widget, "HTTP 500 bij https://example.invalid/buurten")
+    assert "mislukt" in widget.status.text()
+    run("makemaps", {**baarn_job(shared_data), "OUTPUT": str(tmp_path / "k.gpkg")})
+    QgsProject.instance().addMapLayer(QgsVectorLayer(str(tmp_path / "k.gpkg"), "Baarn", "ogr"))
+    assert widget.status.text() == ""
+
+
+def test_an_error_goes_when_another_gemeente_is_chosen(section):
+    widget, _ = section
+    failed_fetch(widget, "HTTP 500 bij https://example.invalid/buurten")
+    widget.choose("GM0344")
+    assert widget.status.text() == ""
+
+
+def test_the_choice_is_remembered_after_a_restart(section):
+    from veerkracht.veerkracht_plugin.dock_fetch import FetchSection
+
+    widget, _ = section
+    widget.choose("GM0344")
+    widget.begin_year.setCurrentIndex(widget.begin_year.findData(2020))
+    widget.end_year.setCurrentIndex(widget.end_year.findData(2022))
+    widget.national.setChecked(False)
+    widget.refresh.setChecked(True)
+    sip.delete(widget)
+    again = FetchSection()  # QGIS started again
+    try:
+        assert again.gemeente.currentText() == "Utrecht (GM0344)"
+        assert (again.begin_year.currentData(), again.end_year.currentData()) == (2020, 2022)
+        assert not again.national.isChecked()
+        assert not again.refresh.isChecked()  # once, not for every later run
+    finally:
+        sip.delete(again)
+
+
+def test_a_remembered_year_no_longer_offered_falls_back_to_the_default(section, own_settings):
+    from qgis.core import QgsSettings
+
+    from veerkracht.veerkracht_plugin.dock_fetch import FetchSection
+
+    QgsSettings().setValue(f"{own_settings}/beginjaar", 1999)
+    again = FetchSection()
+    try:
+        assert again.begin_year.currentData() == 2019
+    finally:
+        sip.delete(again)

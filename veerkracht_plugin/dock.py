@@ -7,7 +7,7 @@ it reads nothing else from the file.
 from qgis.core import QgsApplication, QgsCoordinateTransform, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QFrame, QListWidgetItem, QScrollArea, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QFrame, QListWidgetItem, QScrollArea, QStyle, QVBoxLayout, QWidget
 
 from .core.catalogue import MAP_IDS, map_entry
 from .dock_fetch import FetchSection
@@ -65,7 +65,10 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         scroll = QScrollArea(self)  # small screens scroll instead of squeezing the class table
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(400)  # wide enough for the class table's four columns
+        # wide enough for the class table's four columns and every label and button (with a larger font too):
+        # the horizontal scroll bar is off, so anything wider would be cut off at the dock's edge
+        bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        scroll.setMinimumWidth(max(400, body.minimumSizeHint().width() + bar + 2))
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
         self.setWidget(scroll)
@@ -127,6 +130,7 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         self.index = GemeenteIndex(self.layer)
         self.periods.set_layer(self.layer)
         self._read_figures()
+        self.periods.set_periods(self.figures.periods)
         self._follow_layer(self.layer)
         own = has_own_stock(self.layer)
         self.own_only.setEnabled(own)
@@ -233,8 +237,10 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
     def _show_history(self, *_args):
         if self.periods.layer is None or self.layer is None:
             return
+        if self.figures is None:
+            self._read_figures()
         selected = self.layer.selectedFeatures()
-        self.periods.show_buurt(selected[0] if selected else None, self.current_map())
+        self.periods.show_buurt(selected[0] if selected else None, self.current_map(), self.figures.history)
 
     # ---- reading ----
 
@@ -287,6 +293,7 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         )
 
     def disconnect_project(self):
+        self.fetch_section.disconnect_project()
         self._pool = None
         self._follow_styles(None)
         self._follow_layer(None)

@@ -10,16 +10,19 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputLayerDefinition,
     QgsProject,
+    QgsSettings,
 )
 from qgis.gui import QgsCollapsibleGroupBox
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QLabel, QPushButton, QVBoxLayout
+from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
+from .dock_fetch_parts import breakable, year_row
 from .layer_queries import is_veerkracht_layer
 from .sources.gemeenten import find_gemeenten, gemeenten, name_key
 
 FETCH = "veerkracht:opendata"
 MAKE = "veerkracht:makemaps"
+SETTINGS_GROUP = "veerkracht/dock"  # the choice kept in QGIS' settings: the same gemeente after a restart
 
 
 class KeptFeedback(QgsProcessingFeedback):
@@ -39,7 +42,7 @@ class FetchSection(QgsCollapsibleGroupBox):
     folded away once it has one."""
 
     def __init__(self, parent=None, on_added=None):
-        super().__init__("Kaarten maken voor een gemeente (open data)", parent)
+        super().__init__("Kaarten maken uit open data", parent)
         self.on_added = on_added  # called with (layer, gemeente codes) when the maps are in the project
         self.folder = None  # where the files go; None: beside the project, else ~/Veerkrachtkaarten
         self.running = None  # (task, context, feedback) of the step that runs now
@@ -58,11 +61,17 @@ class FetchSection(QgsCollapsibleGroupBox):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.national = QCheckBox("Vergelijken met heel Nederland (zoals Aedes)", self)
+        years, self.begin_year, self.end_year, problem = year_row(self)
+        self.national = QCheckBox("Vergelijken met heel Nederland", self)
         self.national.setChecked(True)
         self.national.setToolTip(
-            "Aan: de klassen vergelijken elke buurt met alle buurten van het land (landelijke cijfers worden ook "
-            "opgehaald). Uit: alleen met de buurten van deze gemeente."
+            "Aan (zoals Aedes): de klassen vergelijken elke buurt met alle buurten van het land (landelijke cijfers "
+            "worden ook opgehaald). Uit: alleen met de buurten van deze gemeente."
+        )
+        self.refresh = QCheckBox("Opnieuw ophalen", self)
+        self.refresh.setToolTip(
+            "Haalt alles opnieuw bij de diensten op in plaats van eerder opgehaalde gegevens te gebruiken, "
+            "bijvoorbeeld na een fout antwoord of als het logboek dit aanraadt."
         )
         self.button = QPushButton("Kaarten maken voor deze gemeente", self)
         self.button.setToolTip(
@@ -71,10 +80,58 @@ class FetchSection(QgsCollapsibleGroupBox):
         )
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
-        for widget in (self.gemeente, self.national, self.button, self.status):
+        # never wider than the dock gives it (a long URL in an error used to push the buttons out of sight)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(1)
+        layout.addWidget(self.gemeente)
+        layout.addLayout(years)
+        for widget in (self.national, self.refresh, self.button, self.status):
             layout.addWidget(widget)
+        self._say(problem)
+        self._restore_choice()
         self.button.clicked.connect(self.start)
+        for combo in (self.gemeente, self.begin_year, self.end_year):
+            combo.currentIndexChanged.connect(self._choice_changed)
+        self.national.toggled.connect(self._choice_changed)
+        QgsProject.instance().layersAdded.connect(self._layers_added)
         self.setCollapsed(any(is_veerkracht_layer(layer) for layer in QgsProject.instance().mapLayers().values()))
+
+    # ---- the choice, kept across restarts of QGIS; the status line ----
+
+    def _restore_choice(self):
+        settings = QgsSettings()
+        self.choose(settings.value(f"{SETTINGS_GROUP}/gemeente", "", type=str))
+        for combo, key in ((self.begin_year, "beginjaar"), (self.end_year, "eindjaar")):
+            index = combo.findData(settings.value(f"{SETTINGS_GROUP}/{key}", 0, type=int))
+            if index >= 0:  # a year no longer in bronnen.json keeps the catalogue's default
+                combo.setCurrentIndex(index)
+        self.national.setChecked(settings.value(f"{SETTINGS_GROUP}/landelijk", True, type=bool))
+
+    def _choice_changed(self, *_args):
+        """Remember the choice, and forget a message about an earlier one."""
+        settings = QgsSettings()
+        if self.gemeente.currentData():
+            settings.setValue(f"{SETTINGS_GROUP}/gemeente", self.gemeente.currentData())
+        for combo, key in ((self.begin_year, "beginjaar"), (self.end_year, "eindjaar")):
+            if combo.currentData():
+                settings.setValue(f"{SETTINGS_GROUP}/{key}", combo.currentData())
+        settings.setValue(f"{SETTINGS_GROUP}/landelijk", self.national.isChecked())
+        if not self.running:
+            self._say("")
+
+    def _layers_added(self, layers):
+        """Maps made another way (the toolbox) after a failed run here: the old failure no longer holds."""
+        if not self.running and any(is_veerkracht_layer(layer) for layer in layers):
+            self._say("")
+
+    def _say(self, text):
+        self.status.setText(breakable(text))
+
+    def disconnect_project(self):
+        try:
+            QgsProject.instance().layersAdded.disconnect(self._layers_added)
+        except TypeError:
+            pass
 
     def choose(self, code):
         index = self.gemeente.findData(code)
@@ -95,7 +152,7 @@ class FetchSection(QgsCollapsibleGroupBox):
         try:
             found = find_gemeenten([text.rsplit(" (", 1)[0]])
         except ValueError as error:
-            self.status.setText(str(error))
+            self._say(str(error))
             return None
         return found[0] if len(found) == 1 and found[0][0] != found[0][1] else None
 
@@ -105,7 +162,11 @@ class FetchSection(QgsCollapsibleGroupBox):
         chosen = self.chosen()
         if chosen is None:
             if not self.status.text().startswith("Onbekende"):
-                self.status.setText("Kies een gemeente uit de lijst (typ een deel van de naam).")
+                self._say("Kies een gemeente uit de lijst (typ een deel van de naam).")
+            return
+        begin, end = self.begin_year.currentData(), self.end_year.currentData()
+        if begin and end and begin >= end:
+            self._say(f"Het beginjaar ({begin}) moet vóór het eindjaar ({end}) liggen. Kies andere jaren.")
             return
         code, name = chosen
         self.choose(code)
@@ -116,7 +177,14 @@ class FetchSection(QgsCollapsibleGroupBox):
             _free(folder / f"open-data-{_slug(name)}.gpkg"),
             _free(folder / f"veerkrachtkaarten-{_slug(name)}.gpkg"),
         )
-        params = {"GEMEENTEN": code, "NATIONAL": self.national.isChecked(), "OUTPUT": str(self.files[0])}
+        params = {
+            "GEMEENTEN": code,
+            "NATIONAL": self.national.isChecked(),
+            "REFRESH": self.refresh.isChecked(),
+            "OUTPUT": str(self.files[0]),
+        }
+        if begin and end:  # else (bronnen.json unreadable) the algorithm's defaults, and its message
+            params.update({"YEAR_START": begin, "YEAR_END": end})
         self._run(FETCH, params, self._fetched, f"Open data voor {name} ophalen ...")
 
     def _run(self, algorithm_id, params, done, text):
@@ -127,7 +195,7 @@ class FetchSection(QgsCollapsibleGroupBox):
         task.executed.connect(lambda ok, results: done(ok, results, context, feedback))
         self.running = (task, context, feedback)
         self.button.setEnabled(False)
-        self.status.setText(text)
+        self._say(text)
         QgsApplication.taskManager().addTask(task)
 
     def _fetched(self, ok, results, context, feedback):
@@ -168,7 +236,7 @@ class FetchSection(QgsCollapsibleGroupBox):
     def _stop(self, text):
         self.running = None
         self.button.setEnabled(True)
-        self.status.setText(text)
+        self._say(text)
 
 
 def _failure(what, feedback):

@@ -25,6 +25,7 @@ from .layer_queries import (
 
 NAME_FIELDS = ("buurtnaam", "BU_NAAM", "statnaam", "regio")
 PRESSURE_MAP, PRESSURE_CLASS = "signalering", 1  # 'Buurten met veerkracht onder druk'
+PERIOD_INWONERS = "inwoners_periode"  # made by 'Veerkracht door de tijd'
 
 
 class ClassCounts:
@@ -115,7 +116,8 @@ class FigureReader:
     def __init__(self, layer, extra_fields=()):
         fields = layer.fields()
         self.klasse = {map_id: fields.lookupField(field_names(map_id)[1]) for map_id in MAP_IDS}
-        people = inwoners_field(layer)
+        # a series counts each period's own inhabitants (its end year), as its chart does
+        people = PERIOD_INWONERS if fields.lookupField(PERIOD_INWONERS) >= 0 else inwoners_field(layer)
         self.inwoners = fields.lookupField(people) if people else -1
         self.own = fields.lookupField(OWN_UNITS_FIELD) if has_own_stock(layer) else -1
         self.name = next((fields.lookupField(n) for n in NAME_FIELDS if fields.lookupField(n) >= 0), -1)
@@ -142,6 +144,10 @@ class GemeenteFigures:
         reader = FigureReader(layer, index.fields() + ([period_field] if self.period >= 0 else []))
         self.groups, found = {}, {}
         self.trusted = True  # every feature falls in the groups the dock's filters select
+        # On a layer with periods: each buurt's classes in every period (read here, with the layer's filter
+        # lifted once, not again per selected buurt): buurt code -> [(period, {map id: class code})]
+        self.history = {}
+        buurt = layer.fields().lookupField(index.buurt_field) if self.period >= 0 and index.buurt_field else -1
         with unfiltered(layer):
             for feature in layer.getFeatures(reader.request):
                 attributes = feature.attributes()
@@ -150,6 +156,9 @@ class GemeenteFigures:
                     found.setdefault(gemeente.code, gemeente)  # the first feature's name, as listed before
                 own = attributes[reader.own] if reader.own >= 0 else None
                 period = attributes[self.period] if self.period >= 0 else None
+                if buurt >= 0:
+                    classes = {map_id: class_code(attributes[i]) for map_id, i in reader.klasse.items() if i >= 0}
+                    self.history.setdefault(text_or_none(attributes[buurt]), []).append((text_or_none(period), classes))
                 key = (gemeente.code if gemeente else None, positive(own) is not None, text_or_none(period))
                 group = self.groups.get(key)
                 if group is None:
@@ -162,6 +171,7 @@ class GemeenteFigures:
                         and (period.__class__ is str or as_python(period) is None)  # '"periode" = ...'
                     )
         self.gemeenten = sort_gemeenten(found.values())
+        self.periods = sorted({period for (_, _, period) in self.groups} - {None})  # empty without periods
 
     def choice(self, codes, own_only, period):
         """The figures of the gemeenten ``codes`` (all for none), only buurten with own stock if ``own_only``,

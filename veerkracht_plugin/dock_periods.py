@@ -1,7 +1,7 @@
 """The dock's part for a 'Veerkracht door de tijd' layer (one feature per buurt and period): choose the period
 to show, and read the selected buurt's classes over all periods. Hidden for layers without a period field."""
 
-from qgis.core import QgsExpression, QgsFeatureRequest, QgsVectorLayer
+from qgis.core import QgsExpression
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,8 +13,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from .compat import NO_GEOMETRY, text_or_none
-from .core.catalogue import class_labels, field_names
+from .compat import text_or_none
+from .core.catalogue import class_labels
 from .core.join import LAYER_KEY_CANDIDATES, find_column
 
 PERIOD_FIELD = "periode"
@@ -41,25 +41,29 @@ class PeriodPanel(QWidget):
         self.history.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.history.setMaximumHeight(130)
         layout.addWidget(self.history)
-        self.layer, self._all = None, None
+        self.layer = None
 
     def set_layer(self, layer):
-        """Show the panel only for a layer with periods; the last period is chosen."""
+        """Show the panel only for a layer with periods; the periods come with set_periods."""
         has_periods = layer is not None and layer.fields().lookupField(PERIOD_FIELD) >= 0
         self.setVisible(has_periods)
         self.layer = layer if has_periods else None
         self.combo.blockSignals(True)
         self.combo.clear()
-        self.history.setRowCount(0)
-        if self.layer is not None:
-            self._all = QgsVectorLayer(layer.source(), "alle perioden", layer.providerType())  # without the filter
-            for period in sorted({text_or_none(v) for v in self._all.uniqueValues(self._field_index())} - {None}):
-                self.combo.addItem(period, period)
-            self.combo.setCurrentIndex(self.combo.count() - 1)
         self.combo.blockSignals(False)
+        self.history.setRowCount(0)
 
-    def _field_index(self):
-        return self._all.fields().lookupField(PERIOD_FIELD)
+    def set_periods(self, periods):
+        """The periods of the whole layer (read by the dock with its filter lifted: a temporary layer cannot be
+        opened a second time, and a filtered one would offer only what its filter shows); the last is chosen."""
+        if self.layer is None:
+            return
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for period in periods:
+            self.combo.addItem(period, period)
+        self.combo.setCurrentIndex(self.combo.count() - 1)
+        self.combo.blockSignals(False)
 
     def chosen(self):
         """The period shown; None on a layer without periods."""
@@ -72,22 +76,20 @@ class PeriodPanel(QWidget):
             return ""
         return f"{QgsExpression.quotedColumnRef(PERIOD_FIELD)} = {QgsExpression.quotedString(period)}"
 
-    def show_buurt(self, feature, map_id):
-        """The classes of ``feature``'s buurt in every period, for map ``map_id``."""
+    def show_buurt(self, feature, map_id, history):
+        """The classes of ``feature``'s buurt in every period, for map ``map_id``; ``history`` as
+        GemeenteFigures.history (buurt code -> [(period, {map id: class code})])."""
         self.history.setRowCount(0)
         if self.layer is None or feature is None:
             return
-        code_field = find_column(self._all.fields().names(), LAYER_KEY_CANDIDATES)
+        code_field = find_column(self.layer.fields().names(), LAYER_KEY_CANDIDATES)
         if code_field is None:
             return
-        code, klasse = feature[code_field], field_names(map_id)[1]
-        request = QgsFeatureRequest().setFlags(NO_GEOMETRY)
-        request.setFilterExpression(f"{QgsExpression.quotedColumnRef(code_field)} = {QgsExpression.quotedString(code)}")
+        code = text_or_none(feature[code_field])
         labels = class_labels(map_id)
-        rows = sorted((str(f[PERIOD_FIELD]), f[klasse]) for f in self._all.getFeatures(request))
+        rows = sorted((period or "", classes.get(map_id, 0)) for period, classes in history.get(code, []))
         self.caption.setText(f"Buurt {code}: klassen door de tijd")
         self.history.setRowCount(len(rows))
-        for position, (period, value) in enumerate(rows):
+        for position, (period, number) in enumerate(rows):
             self.history.setItem(position, 0, QTableWidgetItem(period))
-            number = int(value) if text_or_none(value) is not None else 0
-            self.history.setItem(position, 1, QTableWidgetItem(labels.get(number, str(value))))
+            self.history.setItem(position, 1, QTableWidgetItem(labels.get(number, str(number))))

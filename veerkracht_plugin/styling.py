@@ -113,10 +113,21 @@ def build_styles(layer):
     styles = {}
     for map_id in MAP_IDS:
         load_style(scratch, map_id, stand_in)
+        _copy_temporal_properties(layer, scratch)  # a named style carries them (a QML without them: off)
         style = QgsMapLayerStyle()
         style.readFromLayer(scratch)
         styles[map_id] = style
     return styles
+
+
+def _copy_temporal_properties(source, target):
+    from qgis.core import QgsReadWriteContext
+    from qgis.PyQt.QtXml import QDomDocument
+
+    document = QDomDocument()
+    element = document.createElement("maplayer")
+    source.temporalProperties().writeXml(element, document, QgsReadWriteContext())
+    target.temporalProperties().readXml(element, QgsReadWriteContext())
 
 
 def apply_styles(layer, project, active_map_id="signalering"):
