@@ -44,6 +44,7 @@ if NEW_ENUMS:
     SKIP_GEOMETRY_CHECKS = Qgis.ProcessingFeatureSourceFlag.SkipGeometryValidityChecks
     NO_THREADING = Qgis.ProcessingAlgorithmFlag.NoThreading
     ADVANCED = Qgis.ProcessingParameterFlag.Advanced
+    OPTIONAL = Qgis.ProcessingParameterFlag.Optional
 else:
     POLYGON_SOURCE = QgsProcessing.SourceType.TypeVectorPolygon
     ANY_GEOMETRY_SOURCE = QgsProcessing.SourceType.TypeVectorAnyGeometry
@@ -56,6 +57,7 @@ else:
     SKIP_GEOMETRY_CHECKS = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
     NO_THREADING = QgsProcessingAlgorithm.Flag.FlagNoThreading
     ADVANCED = QgsProcessingParameterDefinition.Flag.FlagAdvanced
+    OPTIONAL = QgsProcessingParameterDefinition.Flag.FlagOptional
 
 FAST_INSERT = QgsFeatureSink.Flag.FastInsert
 
