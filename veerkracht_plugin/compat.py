@@ -8,6 +8,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsFeatureSink,
     QgsField,
+    QgsLayoutTable,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingFeatureSource,
@@ -60,6 +61,8 @@ else:
     OPTIONAL = QgsProcessingParameterDefinition.Flag.FlagOptional
 
 FAST_INSERT = QgsFeatureSink.Flag.FastInsert
+TABLE_WRAP_TEXT = getattr(Qgis, "LayoutTableWrapBehavior", None)
+TABLE_WRAP_TEXT = TABLE_WRAP_TEXT.WrapText if TABLE_WRAP_TEXT else QgsLayoutTable.WrapBehavior.WrapText
 
 
 def make_field(name, kind):
