@@ -144,3 +144,25 @@ def year_parameter(name, description, default=None, optional=False):
     return QgsProcessingParameterNumber(
         name, description, INTEGER, defaultValue=default, optional=optional, minValue=1900, maxValue=2100
     )
+
+
+def run_child(algorithm_id, parameters, context, feedback):
+    """An algorithm run inside another, as processing.run(is_child_algorithm=True) runs it but without its log line
+    of raw results ("Resultaten: {'OUTPUT': ...}"): the parent says in words what came out."""
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(algorithm_id)
+    ok, message = algorithm.checkParameterValues(parameters, context)
+    if not ok:
+        raise QgsProcessingException(message)
+    results, ok = algorithm.run(parameters, context, feedback, {}, False)
+    if not ok:
+        raise QgsProcessingException(
+            QCoreApplication.translate("Veerkracht", "Stap '{}' mislukt.").format(algorithm_id)
+        )
+    return results
+
+
+def counted(number, one, many):
+    """'1 kolom', '3 kolommen': a count with the Dutch singular or plural."""
+    return f"{number} {one if number == 1 else many}"

@@ -49,14 +49,15 @@ class CompareEditionsAlgorithm(VeerkrachtAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
 
+        # optional, so the dialog does not put the active layer in both boxes; checkParameterValues asks for both
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.EDITION_A, self.tr("Editie A (eerder, veerkrachtkaarten)"), [POLYGON_SOURCE]
+                self.EDITION_A, self.tr("Editie A (eerder, veerkrachtkaarten)"), [POLYGON_SOURCE], optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.EDITION_B, self.tr("Editie B (later, veerkrachtkaarten)"), [POLYGON_SOURCE]
+                self.EDITION_B, self.tr("Editie B (later, veerkrachtkaarten)"), [POLYGON_SOURCE], optional=True
             )
         )
         self.addParameter(maps_parameter(self.MAPS, self.tr("Kaarten")))
@@ -65,7 +66,35 @@ class CompareEditionsAlgorithm(VeerkrachtAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.BY_CODE, self.tr("Buurten op code gekoppeld")))
         self.addOutput(QgsProcessingOutputNumber(self.BY_OVERLAP, self.tr("Buurten op overlap gekoppeld")))
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
+        """Both editions given, and two different ones: said in the dialog before anything runs."""
+        problem = self._editions_problem(parameters, context)
+        return (False, problem) if problem else super().checkParameterValues(parameters, context)
+
+    def _editions_problem(self, parameters, context):
+        from .outputs import file_of
+
+        labels = [self.parameterDefinition(name).description() for name in (self.EDITION_A, self.EDITION_B)]
+        values = [parameters.get(self.EDITION_A), parameters.get(self.EDITION_B)]
+        for label, value in zip(labels, values):
+            if value in (None, ""):
+                return self.tr("Kies '{}': een laag met veerkrachtkaarten.").format(label)
+        same = str(values[0]) == str(values[1])
+        files = [file_of(value, context) for value in values]
+        if not same and files[0] is not None and files[0] == files[1]:
+            names = [self.parameterAsSource(parameters, name, context) for name in (self.EDITION_A, self.EDITION_B)]
+            same = None not in names and names[0].sourceName() == names[1].sourceName()
+        if same:
+            return self.tr(
+                "'{}' en '{}' zijn dezelfde laag: kies twee verschillende edities (bijvoorbeeld de kaarten van "
+                "2014-2018 en die van 2018-2022)."
+            ).format(*labels)
+        return ""
+
     def process(self, parameters, context, feedback):
+        problem = self._editions_problem(parameters, context)
+        if problem:  # models and scripts may skip checkParameterValues
+            raise QgsProcessingException(problem)
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
         from ..veerkracht_plugin.core.editions import compare, shift_fields, shift_summary, transition_lines
         from ..veerkracht_plugin.core.editions import transitions as transition_table
@@ -225,25 +254,43 @@ class CompareEditionsAlgorithm(VeerkrachtAlgorithm):
         if details.postProcessor() is not None:  # never replace one (QGIS crashes, see map_results)
             return
         shown = "signalering" if "signalering" in self._map_ids else self._map_ids[0]
-        processor = ShiftStylePostProcessor(shown, f"Verschuiving {self._names[0]} -> {self._names[1]}")
-        details.setPostProcessor(processor)
+        details.setPostProcessor(ShiftStylePostProcessor(shown, *shift_texts(shown, *self._names, self._map_ids)))
 
 
 class ShiftStylePostProcessor(QgsProcessingLayerPostProcessorInterface):
-    """When the comparison is loaded: the shift style on one map's shift field, and a name saying A -> B.
+    """When the comparison is loaded: the shift style on one map's shift field, a name saying which map and
+    editions it shows, and the same in the layer's metadata.
 
     QGIS does not own post-processors: the last few stay referenced here."""
 
     alive = []
 
-    def __init__(self, map_id, name):
+    def __init__(self, map_id, name, abstract=""):
         super().__init__()
-        self.map_id, self.name = map_id, name
+        self.map_id, self.name, self.abstract = map_id, name, abstract
         ShiftStylePostProcessor.alive = ShiftStylePostProcessor.alive[-31:] + [self]
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
         layer.setName(self.name)
+        metadata = layer.metadata()
+        metadata.setTitle(self.name)
+        if self.abstract:
+            metadata.setAbstract(self.abstract)
+        layer.setMetadata(metadata)
         apply_shift_style(layer, self.map_id)
+
+
+def shift_texts(map_id, edition_a, edition_b, map_ids=None):
+    """(layer name, metadata abstract) of a comparison shown on ``map_id``'s shift."""
+    from ..veerkracht_plugin.core.catalogue import map_entry
+
+    title = map_entry(map_id)["titel"]
+    name = f"Verschuiving {title}: {edition_a} -> {edition_b}"
+    abstract = (
+        f"Verschuiving per buurt tussen editie A '{edition_a}' en editie B '{edition_b}' van de veerkrachtkaarten; "
+        f"getoond: {title} (veld {map_id}_verschuiving). Vergeleken kaarten: {', '.join(map_ids or [map_id])}."
+    )
+    return name, abstract
 
 
 def shift_renderer(map_id="signalering"):

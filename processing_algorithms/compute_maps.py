@@ -11,7 +11,7 @@ from qgis.core import (
 )
 
 from ..veerkracht_plugin.compat import ADVANCED, INTEGER, POLYGON_SOURCE
-from .base import VeerkrachtAlgorithm
+from .base import VeerkrachtAlgorithm, counted
 from .layer_io import frame_rows, output_fields, read_columns, write_features
 from .map_results import post_processor
 
@@ -190,6 +190,6 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         sizes = ", ".join(f"{r.map_id} {r.reference_size}" for r in reports)
         shown = ", ".join(gemeenten[:20]) + (" ..." if len(gemeenten) > 20 else "")
         return (
-            f"Referentieset: de {n_buurten} buurten van de invoerlaag in {len(gemeenten)} gemeente(n) "
+            f"Referentieset: de {n_buurten} buurten van de invoerlaag in {counted(len(gemeenten), 'gemeente', 'gemeenten')} "
             f"({shown}); buurten per kaart: {sizes}."
         )

@@ -24,7 +24,7 @@ from ..veerkracht_plugin.compat import (
     as_python,
     make_field,
 )
-from .base import VeerkrachtAlgorithm, year_parameter
+from .base import VeerkrachtAlgorithm, counted, year_parameter
 from .table_input import read_table_value, table_path
 
 MATCH_WARNING_SHARE = 0.9  # below this share of the layer matched, the log's first line is a warning
@@ -207,8 +207,11 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         matched = layer.total - len(unmatched_layer)
         self._report_match(feedback, source.sourceName(), table_name, layer, table, matched)
         feedback.pushInfo(
-            self.tr("Tabel '{}': codekolom '{}', {} gebieden, {} kolommen.").format(
-                table_name, table.key_column, len(table.rows), len(table.columns)
+            self.tr("Tabel '{}': codekolom '{}', {}, {}.").format(
+                table_name,
+                table.key_column,
+                counted(len(table.rows), "gebied", "gebieden"),
+                counted(len(table.columns), "kolom", "kolommen"),
             )
         )
         for note in table.notes:

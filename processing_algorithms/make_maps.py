@@ -19,7 +19,7 @@ from qgis.core import (
 
 from ..veerkracht_plugin.compat import ANY_VECTOR, INTEGER, POLYGON_SOURCE, RD_NEW_AUTHID
 from .apply_styles import map_choice_parameter
-from .base import VeerkrachtAlgorithm, year_parameter
+from .base import VeerkrachtAlgorithm, run_child, year_parameter
 
 POOR_JOIN_SHARE = 0.5
 
@@ -74,8 +74,15 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             "bijvoorbeeld de CBS/PDOK Wijk- en buurtkaart; een hele gemeente of het hele land (de referentieset).",
         )
         add(
-            QgsProcessingParameterVectorLayer(self.LEEFBAAROMETER, "Leefbaarometer-scores buurten", [ANY_VECTOR]),
-            "Het bestand 'Leefbaarometer-scores buurten 2002-2024.csv' (of een uitsnede), één regel per buurt en jaar.",
+            QgsProcessingParameterVectorLayer(
+                self.LEEFBAAROMETER,
+                "Leefbaarometer-scores buurten (leeg: de tabel leefbaarometer naast de buurtlaag)",
+                [ANY_VECTOR],
+                optional=True,
+            ),
+            "Het bestand 'Leefbaarometer-scores buurten 2002-2024.csv' (of een uitsnede), één regel per buurt en jaar. "
+            "Leeg (of de buurtlaag zelf): de tabel 'leefbaarometer' uit het GeoPackage van 'Open data ophalen' waar de "
+            "buurtlaag in staat.",
         )
         add(
             year_parameter(self.LBM_YEAR_START, "Leefbaarometer beginjaar (leeg: uit het bestand)", optional=True),
@@ -251,10 +258,18 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             return self._chain(parameters, context, feedback)
 
     def _chain(self, parameters, context, feedback):
+        from ..veerkracht_plugin.core import VeerkrachtError
         from .make_maps_plan import make_plan
+        from .same_geopackage import fill_in
 
         feedback.setProgressText(self.tr("Jaren en kolommen bepalen"))
+        feedback.setProgress(1)
+        try:
+            parameters, notes, warnings = fill_in(self, parameters, context)
+        except VeerkrachtError as error:
+            raise QgsProcessingException(str(error)) from error
         plan = make_plan(self, parameters, context, feedback)
+        plan.notes[:0], plan.warnings[:0] = notes, warnings
         for note in plan.notes:
             feedback.pushInfo(self.tr("Gekozen: {}.").format(note))
         for warning in plan.warnings:
@@ -262,9 +277,15 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         min_inwoners = self.parameterAsInt(parameters, self.MIN_INWONERS, context)
         zeros_as_missing = self.parameterAsBoolean(parameters, self.ZEROS_AS_MISSING, context)
         has_table = parameters.get(self.KERNCIJFERS_END) not in (None, "")
-        steps = 4 + has_table + bool(plan.table_start)
-        multi = QgsProcessingMultiStepFeedback(steps + 1, feedback)
-        progress = {"step": 0}
+        national = parameters.get(self.REFERENTIE) not in (None, "")
+        reproject = national or self.parameterAsSource(parameters, self.INPUT, context).sourceCrs().authid() != (
+            RD_NEW_AUTHID
+        )
+        # step 0 was the plan; then one step per child: reprojection, two Leefbaarometer joins, the kerncijfers
+        # joins, the index and the maps
+        steps = 1 + reproject + 2 + has_table + bool(plan.table_start) + 2
+        multi = QgsProcessingMultiStepFeedback(steps, feedback)
+        progress = {"step": 1}
         poor_joins = []
 
         def child(algorithm, params, text):
@@ -272,7 +293,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             multi.setProgressText(text)
             progress["step"] += 1
             try:
-                result = self._run(algorithm, params, context, multi)
+                result = run_child(algorithm, params, context, multi)
             except QgsProcessingException as error:
                 raise QgsProcessingException(self.tr("Stap '{}' mislukt: {}").format(text, error)) from error
             if multi.isCanceled():
@@ -295,8 +316,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             return result["OUTPUT"]
 
         buurten = parameters[self.INPUT]
-        national = parameters.get(self.REFERENTIE) not in (None, "")
-        if national or self.parameterAsSource(parameters, self.INPUT, context).sourceCrs().authid() != RD_NEW_AUTHID:
+        if reproject:
             reprojected = child(
                 "native:reprojectlayer",
                 {"INPUT": buurten, "TARGET_CRS": RD_NEW_AUTHID, "OUTPUT": "TEMPORARY_OUTPUT"},
@@ -411,6 +431,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         else:
             feedback.pushWarning(self.tr("Geen kolom met % corporatiewoningen: kaart 6 wordt klasse 0."))
         result = child("veerkracht:computemaps", maps, self.tr("Negen kaarten berekenen"))
+        feedback.setProgress(100)
         if poor_joins:  # said again at the end, where the user looks: the maps are largely class 0
             feedback.pushWarning(
                 self.tr(
@@ -463,9 +484,3 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         if getattr(self, "_output", None):
             store_in_geopackage(self._output, self._active, self._reference, feedback)
         return {}
-
-    @staticmethod
-    def _run(algorithm, params, context, feedback):
-        import processing
-
-        return processing.run(algorithm, params, context=context, feedback=feedback, is_child_algorithm=True)

@@ -102,10 +102,10 @@ def start_frame(alg, start_value, buurten_value, codes, columns, shares, context
     by code when MATCH_SHARE of the codes match, else carried over with herindelen; and a Dutch note saying which.
     """
     import pandas as pd
-    import processing
 
     from ..veerkracht_plugin.core.codes import normalise_code
     from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+    from .base import run_child
     from .layer_io import read_features
 
     start_source = _source(start_value, context)
@@ -115,12 +115,16 @@ def start_frame(alg, start_value, buurten_value, codes, columns, shares, context
         table, note = start_value, f"{match:.0%} van de buurtcodes komt overeen: op buurtcode gekoppeld"
     else:
         code = find_column(buurten_source.fields().names(), LAYER_KEY_CANDIDATES)
-        run = dict(context=context, feedback=feedback, is_child_algorithm=True)
-        codes_only = processing.run(
-            "native:retainfields", {"INPUT": buurten_value, "FIELDS": [code], "OUTPUT": "TEMPORARY_OUTPUT"}, **run
+        codes_only = run_child(
+            "native:retainfields",
+            {"INPUT": buurten_value, "FIELDS": [code], "OUTPUT": "TEMPORARY_OUTPUT"},
+            context,
+            feedback,
         )["OUTPUT"]
         params = {"INPUT": start_value, "TARGET": codes_only, "FIELDS": columns, "SHARES": shares}
-        table = processing.run("veerkracht:herindelen", {**params, "OUTPUT": "TEMPORARY_OUTPUT"}, **run)["OUTPUT"]
+        table = run_child("veerkracht:herindelen", {**params, "OUTPUT": "TEMPORARY_OUTPUT"}, context, feedback)[
+            "OUTPUT"
+        ]
         note = f"{match:.0%} van de buurtcodes komt overeen: omgerekend naar de buurten (herindelen)"
     source = _source(table, context)
     key = find_column(source.fields().names(), LAYER_KEY_CANDIDATES)

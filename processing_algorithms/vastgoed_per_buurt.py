@@ -24,6 +24,7 @@ from ..veerkracht_plugin.compat import (
 from .base import VeerkrachtAlgorithm
 
 OWN_FIELDS = [("eigen_vhe", "float"), ("aandeel_eigen_bezit", "float"), ("eigen_bezit_actief", "int")]
+VHE_FIELDS = ["vhe", "aantal_vhe", "verhuureenheden", "aantal_verhuureenheden"]  # lower case
 
 
 class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
@@ -64,7 +65,7 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         self.addParameter(
             QgsProcessingParameterField(
                 self.VHE_FIELD,
-                self.tr("Veld met aantal verhuureenheden (leeg: elk object telt 1)"),
+                self.tr("Veld met aantal verhuureenheden (leeg: het veld vhe, anders telt elk object 1)"),
                 parentLayerParameterName=self.VASTGOED,
                 optional=True,
             )
@@ -106,6 +107,8 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
             raise QgsProcessingException(
                 self.tr("'{}': veld '{}' in laag '{}' is geen getal.").format(label, vhe_field, vastgoed.sourceName())
             )
+        if not vhe_field:
+            vhe_field = self._default_vhe_field(vastgoed, label, feedback)
         names = buurten.fields().names()
         code_field = find_column(names, LAYER_KEY_CANDIDATES)
         name_field = find_column(names, ["buurtnaam", "BU_NAAM", "statnaam"])
@@ -200,6 +203,39 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         if dwellings is None:
             feedback.pushInfo(self.tr("Geen woningenveld in de buurtlaag: aandeel_eigen_bezit blijft leeg."))
         return {self.OUTPUT_BUURTEN: dest_b, self.OUTPUT_VASTGOED: dest_v}
+
+    def _default_vhe_field(self, vastgoed, label, feedback):
+        """A field named like VHE_FIELDS when the parameter is empty (said in the log), else '' (said loudly)."""
+        by_lower = {field.name().lower(): field for field in vastgoed.fields()}
+        found = next((by_lower[name] for name in VHE_FIELDS if name in by_lower), None)
+        if found is not None and found.isNumeric():
+            feedback.pushInfo(
+                self.tr(
+                    "'{}' is leeg: het veld '{}' van '{}' geeft het aantal verhuureenheden per object. Elk object als "
+                    "1 tellen? Kies dan een laag zonder dat veld."
+                ).format(label, found.name(), vastgoed.sourceName())
+            )
+            return found.name()
+        if found is not None:
+            feedback.pushWarning(
+                self.tr(
+                    "LET OP: veld '{}' van '{}' is geen getal; elk object telt als 1 verhuureenheid. Kies bij '{}' "
+                    "een getalveld met het aantal verhuureenheden."
+                ).format(found.name(), vastgoed.sourceName(), label)
+            )
+        else:
+            feedback.pushInfo(
+                self.tr("'{}' is leeg en '{}' heeft geen veld vhe: elk object telt als 1 verhuureenheid.").format(
+                    label, vastgoed.sourceName()
+                )
+            )
+        return ""
+
+    def after_commit(self, results, context):
+        """Loaded results come styled: the buurten with the nine maps (signalering shown), the vastgoed on top."""
+        from .vastgoed_results import attach_styles
+
+        attach_styles(context, results.get(self.OUTPUT_BUURTEN), results.get(self.OUTPUT_VASTGOED))
 
 
 def _first_point_layer():

@@ -399,3 +399,22 @@ def test_assign_by_largest_overlap():
     assert (result.by_code, result.by_overlap, result.unmatched) == (1, 2, ["BU99990601"])
     assert "1 van de 4 buurten op wijkcode, 2 op ligging" in result.message("w")
     assert "1 buurt ligt in geen wijk van de laag en houdt zijn eigen wijk (BU99990601)" in result.message("w")
+
+
+def test_the_buurten_table_fits_inside_its_frame_and_the_page(project_layer, tmp_path):
+    """Issue 24: the table ran past the right edge of the page; now fixed widths, long labels wrapped."""
+    result = run("wijkatlas", {"INPUT": project_layer.id(), "OUTPUT": str(tmp_path / "a.pdf")})
+    layout = QgsProject.instance().layoutManager().layoutByName(result["LAYOUT"])
+    frame = layout.itemById("tabel")
+    table = frame.multiFrame()
+    page_width = layout.pageCollection().page(0).pageSize().width()
+    assert frame.pos().x() + frame.rect().width() <= page_width - 5
+    atlas = layout.atlas()
+    atlas.beginRender()
+    try:
+        for page in range(atlas.count()):
+            atlas.seekTo(page)
+            table.refresh()
+            assert table.totalWidth() <= frame.rect().width() + 0.01, atlas.nameForPage(page)
+    finally:
+        atlas.endRender()

@@ -1,6 +1,7 @@
 """veerkracht:compareeditions on Baarn: two real editions (Leefbaarometer 2018-2022 with kerncijfers 2017-2021,
 and 2020-2024 with 2019-2023), transitions checked against a cross-tabulation made here."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -222,3 +223,46 @@ def test_null_classes_are_not_compared(compared):
         for name in ("signalering_klasse_a", "signalering_klasse_b"):
             if is_null(feature[name]):
                 assert feature["signalering_verschuiving"] == "niet te vergelijken"
+
+
+def test_the_dialog_does_not_put_the_active_layer_in_both_editions(provider):
+    from qgis.core import QgsApplication
+
+    from veerkracht.veerkracht_plugin.compat import OPTIONAL
+
+    algorithm = QgsApplication.processingRegistry().algorithmById("veerkracht:compareeditions")
+    for name in ("EDITION_A", "EDITION_B"):
+        assert algorithm.parameterDefinition(name).flags() & OPTIONAL, name  # an empty box, not the active layer
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("b", ["a", "a|layername", "leeg"])
+def test_one_edition_twice_or_none_is_refused_in_dutch(editions, tmp_path, b):
+    value = {"a": str(editions["a"]), "a|layername": f"{editions['a']}|layername={editions['a'].stem}", "leeg": None}
+    params = {"EDITION_A": str(editions["a"]), "EDITION_B": value[b], "OUTPUT": str(tmp_path / "v.gpkg")}
+    expected = "Kies 'Editie B" if b == "leeg" else "zijn dezelfde laag: kies twee verschillende edities"
+    with pytest.raises(QgsProcessingException, match=expected):
+        run("compareeditions", {**params, "OUTPUT_TABLE": "TEMPORARY_OUTPUT"})
+    assert not (tmp_path / "v.gpkg").exists()
+
+
+def test_the_result_says_which_map_and_editions_it_shows(compared):
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    from veerkracht.processing_algorithms.compare_editions import ShiftStylePostProcessor, shift_texts
+
+    name, abstract = shift_texts("signalering", "baarn-2018-2022", "baarn-2020-2024", ["signalering", "focus"])
+    assert name == "Verschuiving Veerkracht signalering (absoluut): baarn-2018-2022 -> baarn-2020-2024"
+    layer = compared[0]["OUTPUT"].clone()
+    ShiftStylePostProcessor("signalering", name, abstract).postProcessLayer(
+        layer, QgsProcessingContext(), QgsProcessingFeedback()
+    )
+    assert layer.name() == name and layer.metadata().title() == name
+    assert "editie A 'baarn-2018-2022'" in layer.metadata().abstract() and "signalering_verschuiving" in abstract
+    sip.delete(layer)
+
+
+def test_transitions_are_logged_with_class_labels(compared):
+    line = next(i for i in compared[1].infos if i.startswith("Overgangen signalering "))
+    assert "stabiel -> " in line or " -> stabiel" in line
+    assert not re.search(r"\d -> \d", line)

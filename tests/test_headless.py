@@ -169,12 +169,16 @@ def test_herindelen(headless):
 
 
 def test_compareeditions(headless, maps):
-    """An edition compared with itself: every buurt matched by code, nothing better or worse."""
+    """An edition compared with a copy of itself (the same layer twice is refused): every buurt matched by code,
+    nothing better or worse."""
+    import shutil
+
     run, folder = headless
-    target, table = folder / "verschuiving.gpkg", folder / "overgangen.csv"
+    target, table, copy = folder / "verschuiving.gpkg", folder / "overgangen.csv", folder / "kopie.gpkg"
+    shutil.copy(maps, copy)
     results = run(
         "compareeditions",
-        {"EDITION_A": str(maps), "EDITION_B": str(maps), "OUTPUT": str(target), "OUTPUT_TABLE": str(table)},
+        {"EDITION_A": str(maps), "EDITION_B": str(copy), "OUTPUT": str(target), "OUTPUT_TABLE": str(table)},
     )
     assert int(results["BY_CODE"]) == 21 and count(target) == 21
     layer = QgsVectorLayer(str(target), "verschuiving", "ogr")

@@ -121,7 +121,82 @@ def test_vastgoed_gets_buurt_classes_and_outside_point_is_kept(buurten):
         for map_id in ("signalering", "focus", "overlast"):
             assert feature[f"{map_id}_label"] == buurt[f"{map_id}_label"]
     counted = {f["buurtcode"]: f["eigen_vhe"] for f in result["OUTPUT_BUURTEN"].getFeatures() if f["eigen_vhe"]}
-    assert sum(counted.values()) == len(inside)  # without VHE_FIELD each object counts 1
+    assert sum(counted.values()) == sum(f["vhe"] for f in inside)  # without VHE_FIELD the field vhe counts
+
+
+def without_vhe(layer):
+    import processing
+
+    return processing.run("native:deletecolumn", {"INPUT": layer, "COLUMN": ["vhe"], "OUTPUT": "TEMPORARY_OUTPUT"})[
+        "OUTPUT"
+    ]
+
+
+@pytest.mark.parametrize("field_name", ["vhe", "Aantal_VHE"])
+def test_a_vhe_field_counts_when_the_field_box_is_empty_also_picked_by_path(buurten, tmp_path, field_name):
+    """Picked through '...' the field list may stay empty: a field vhe (any case) is used, and the log says so."""
+    source = points_layer()
+    path = tmp_path / "eigen.gpkg"
+    from veerkracht.veerkracht_plugin.geopackage import write_layer
+
+    assert write_layer(source, path, "eigen") == ""
+    if field_name != "vhe":
+        layer = QgsVectorLayer(str(path), "eigen", "ogr")
+        layer.dataProvider().renameAttributes({layer.fields().lookupField("vhe"): field_name})
+        del layer
+    feedback = RecordingFeedback()
+    result = own_stock(buurten["baarn"], str(path), feedback, vhe_field=None)
+    expected = expected_units(buurten["baarn"], source)
+    got = {f["buurtcode"]: f["eigen_vhe"] for f in result["OUTPUT_BUURTEN"].getFeatures() if f["eigen_vhe"]}
+    assert got == expected and sum(got.values()) > len(expected)
+    assert f"het veld '{field_name}' van 'eigen' geeft het aantal verhuureenheden" in feedback.log
+
+
+def test_without_a_vhe_field_each_object_counts_1_and_the_log_says_so(buurten):
+    feedback = RecordingFeedback()
+    result = own_stock(buurten["baarn"], without_vhe(points_layer()), feedback, vhe_field=None)
+    placed = [f for f in result["OUTPUT_VASTGOED"].getFeatures() if not is_null(f["buurtcode"])]
+    assert sum(f["eigen_vhe"] for f in result["OUTPUT_BUURTEN"].getFeatures()) == len(placed)
+    assert "elk object telt als 1 verhuureenheid" in feedback.log
+
+
+def test_loaded_outputs_come_styled(buurten):
+    from processing.tools import dataobjects
+    from qgis.core import (
+        QgsApplication,
+        QgsProcessingFeedback,
+        QgsProcessingOutputLayerDefinition,
+        QgsSingleSymbolRenderer,
+    )
+
+    from veerkracht.veerkracht_plugin.styling import style_name
+
+    project = QgsProject()
+    feedback = QgsProcessingFeedback()
+    context = dataobjects.createContext(feedback)
+    context.setProject(project)
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("veerkracht:vastgoedperbuurt")
+    params = {
+        "INPUT": buurten["baarn"],
+        "VASTGOED": points_layer(),
+        "OUTPUT_BUURTEN": QgsProcessingOutputLayerDefinition("TEMPORARY_OUTPUT", project),
+        "OUTPUT_VASTGOED": QgsProcessingOutputLayerDefinition("TEMPORARY_OUTPUT", project),
+    }
+    results, ok = algorithm.run(params, context, feedback)
+    assert ok
+    styled = {}
+    for key in ("OUTPUT_BUURTEN", "OUTPUT_VASTGOED"):
+        layer = context.takeResultLayer(results[key])
+        project.addMapLayer(layer)
+        context.layerToLoadOnCompletionDetails(results[key]).postProcessor().postProcessLayer(layer, context, feedback)
+        styled[key] = layer
+    buurt_layer, vastgoed = styled["OUTPUT_BUURTEN"], styled["OUTPUT_VASTGOED"]
+    assert buurt_layer.name() == "Eigen bezit per buurt"
+    assert buurt_layer.styleManager().currentStyle() == style_name("signalering")
+    assert buurt_layer.renderer().classAttribute() == "signalering_klasse"
+    assert isinstance(vastgoed.renderer(), QgsSingleSymbolRenderer)
+    assert vastgoed.renderer().symbol().color().name() == "#ffffff" and vastgoed.renderer().symbol().size() > 2
+    project.clear()
 
 
 def test_share_of_dwellings(buurten):

@@ -86,6 +86,7 @@ __all__ = [
 ]
 
 BUURT_NAME_FIELDS = ["buurtnaam", "BU_NAAM", "statnaam"]
+PAGE_MARGIN = 10  # mm, as the templates (atlas_template) place their items
 SOURCES_VARIABLE = "veerkracht_bronnen"
 SOURCES_LABEL = f"[% @{SOURCES_VARIABLE} %] Gemaakt op [% format_date(now(), 'dd-MM-yyyy') %]."
 
@@ -244,10 +245,27 @@ def _bind_table(layout, layer):
         column.setAttribute(QgsExpression.quotedColumnRef(attribute))
         column.setHeading(heading)
         columns.append(column)
+    # QGIS sizes a table's frame to the table: the room is what lies between the frame and the page's right margin
+    page_width = layout.pageCollection().page(0).pageSize().width()
+    room = page_width - PAGE_MARGIN - frame.pos().x()
+    _fit_columns(table, columns, room, (0.3, 0.35, 0.35))
     table.setColumns(columns)
     table.setMaximumNumberOfFeatures(60)
     _table_font(table, 7)
     table.refresh()
+
+
+def _fit_columns(table, columns, width, shares):
+    """Fixed column widths that add up to the frame's width (cell margins and grid lines included), long labels
+    wrapped onto more lines: the table never runs past the frame and the page's right edge."""
+    from .compat import TABLE_WRAP_TEXT
+
+    margins = 2 * table.cellMargin() * len(columns)
+    grid = table.gridStrokeWidth() * (len(columns) + 1) if table.showGrid() else 0.0
+    free = max(width - margins - grid, 10.0) - 0.5  # half a mm spare for rounding
+    for column, share in zip(columns, shares):
+        column.setWidth(free * share)
+    table.setWrapBehavior(TABLE_WRAP_TEXT)
 
 
 def _table_font(table, size):

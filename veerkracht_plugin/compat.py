@@ -8,6 +8,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsFeatureSink,
     QgsField,
+    QgsLayoutTable,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingFeatureSource,
@@ -44,6 +45,7 @@ if NEW_ENUMS:
     SKIP_GEOMETRY_CHECKS = Qgis.ProcessingFeatureSourceFlag.SkipGeometryValidityChecks
     NO_THREADING = Qgis.ProcessingAlgorithmFlag.NoThreading
     ADVANCED = Qgis.ProcessingParameterFlag.Advanced
+    OPTIONAL = Qgis.ProcessingParameterFlag.Optional
 else:
     POLYGON_SOURCE = QgsProcessing.SourceType.TypeVectorPolygon
     ANY_GEOMETRY_SOURCE = QgsProcessing.SourceType.TypeVectorAnyGeometry
@@ -56,8 +58,11 @@ else:
     SKIP_GEOMETRY_CHECKS = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
     NO_THREADING = QgsProcessingAlgorithm.Flag.FlagNoThreading
     ADVANCED = QgsProcessingParameterDefinition.Flag.FlagAdvanced
+    OPTIONAL = QgsProcessingParameterDefinition.Flag.FlagOptional
 
 FAST_INSERT = QgsFeatureSink.Flag.FastInsert
+TABLE_WRAP_TEXT = getattr(Qgis, "LayoutTableWrapBehavior", None)
+TABLE_WRAP_TEXT = TABLE_WRAP_TEXT.WrapText if TABLE_WRAP_TEXT else QgsLayoutTable.WrapBehavior.WrapText
 
 
 def make_field(name, kind):

@@ -134,14 +134,11 @@ def shift_summary(compared, map_ids=MAP_IDS):
 
 
 def transition_lines(table, map_id):
-    """The transition counts of one map as a few lines of text for the log: 'a -> b: n'."""
+    """The transition counts of one map for the log, by class label: 'veerkracht onder druk -> stabiel: 2'."""
     rows = table[table["kaart"] == map_id]
-    shown = [f"{_code(r.klasse_a)} -> {_code(r.klasse_b)}: {r.aantal}" for r in rows.itertuples()]
-    return f"Overgangen {map_id} (klasse A -> klasse B: buurten): " + "; ".join(shown)
-
-
-def _code(value):
-    return "-" if value is None or value != value else str(int(value))
+    shown = [f"{r.label_a} -> {r.label_b}: {r.aantal}" for r in rows.itertuples()]
+    title = map_entry(map_id)["titel"]
+    return f"Overgangen {map_id} ({title}; editie A -> editie B: buurten): " + "; ".join(shown)
 
 
 def signalering_counts(frame, map_id="signalering"):

@@ -44,7 +44,8 @@ class MapReport:
         gemeenten = ", ".join(self.gemeenten[:10]) + (" ..." if len(self.gemeenten) > 10 else "")
         text = (
             f"{self.map_id}: invoer {', '.join(self.inputs)}; referentieset {self.reference_size} buurten "
-            f"in {len(self.gemeenten)} gemeente(n) ({gemeenten}); klassen {self.class_counts}."
+            f"in {len(self.gemeenten)} {'gemeente' if len(self.gemeenten) == 1 else 'gemeenten'} ({gemeenten}); "
+            f"buurten per klasse {', '.join(f'{k}: {n}' for k, n in sorted(self.class_counts.items()))}."
         )
         return " ".join([text, *self.notes])
 
