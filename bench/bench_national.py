@@ -17,8 +17,11 @@ BAARN, NATIONAL = {"GEMEENTEN": "Baarn", "NATIONAL": False}, {"GEMEENTEN": "Baar
 
 def _national(path):
     """A request for the whole country: no gemeente filter in the query."""
-    return "GetCapabilities" not in path and "DescribeFeatureType" not in path and "limit=1&" not in path and not any(
-        mark in path for mark in ("gemeentecode=", "filter=")
+    return (
+        "GetCapabilities" not in path
+        and "DescribeFeatureType" not in path
+        and "limit=1&" not in path
+        and not any(mark in path for mark in ("gemeentecode=", "filter="))
     )
 
 

@@ -51,7 +51,16 @@ def probe(mode, argument, env, job=None):
     """Seconds per run in one fresh process: the plugin's opendata with ``job``, or the URLs in ``argument``
     fetched with QGIS' network stack alone."""
     proc = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(REPO / "scripts"), mode, str(argument), str(REPEATS), json.dumps(job or UTRECHT)],
+        [
+            sys.executable,
+            "-c",
+            _PROBE,
+            str(REPO / "scripts"),
+            mode,
+            str(argument),
+            str(REPEATS),
+            json.dumps(job or UTRECHT),
+        ],
         capture_output=True,
         text=True,
         env=env,

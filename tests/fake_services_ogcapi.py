@@ -19,7 +19,11 @@ from urllib.parse import urlencode
 from fake_services_data import OGCAPI_FROM, PDOK_YEARS, pdok_layer, reproject
 
 COLLECTIONS = ("buurten", "wijken", "gemeenten")
-PROPERTY_FILTERS = {2022: (), 2023: ("gemeentecode", "buurtcode", "wijkcode"), 2024: ("gemeentecode", "buurtcode", "wijkcode")}
+PROPERTY_FILTERS = {
+    2022: (),
+    2023: ("gemeentecode", "buurtcode", "wijkcode"),
+    2024: ("gemeentecode", "buurtcode", "wijkcode"),
+}
 PARAMETERS = {"f", "limit", "cursor", "crs", "datetime", "bbox", "bbox-crs", "filter", "filter-crs", "filter-lang"}
 PARAMETERS |= {"profile"}
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"

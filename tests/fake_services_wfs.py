@@ -290,7 +290,9 @@ def _describe(service, params):
 
 def _schema_xml(service, local, features):
     kinds = {"integer": "xsd:int", "number": "xsd:double", "string": "xsd:string"}
-    elements = '<xsd:element maxOccurs="1" minOccurs="0" name="geom" nillable="true" type="gml:MultiSurfacePropertyType"/>'
+    elements = (
+        '<xsd:element maxOccurs="1" minOccurs="0" name="geom" nillable="true" type="gml:MultiSurfacePropertyType"/>'
+    )
     elements += "".join(
         f'<xsd:element maxOccurs="1" minOccurs="0" name="{name}" nillable="true" type="{kinds[kind]}"/>'
         for name, kind in property_types(features).items()

@@ -161,7 +161,10 @@ def test_baarn_and_utrecht_values_per_year(fake):
     assert (lombok["aantal_inwoners"], lombok["aantal_personen_met_een_alg_bijstandsuitkering_tot"]) == (2220, 70)
     assert lombok["percentage_huishoudens_met_laag_inkomen"] == -99997  # "." in the kwb file
     old = get_feature(
-        fake, PDOK_WFS.format(year=2019), "cbs_buurten_2019", filter=FES_EQUAL.format(name="buurtcode", value="BU03440121")
+        fake,
+        PDOK_WFS.format(year=2019),
+        "cbs_buurten_2019",
+        filter=FES_EQUAL.format(name="buurtcode", value="BU03440121"),
     )
     assert old["features"][0]["properties"]["aantal_inwoners"] == round(2220 * 0.95)
     centrum = get_feature(
@@ -175,7 +178,10 @@ def test_baarn_and_utrecht_values_per_year(fake):
     assert (props["percentage_huishoudens_met_laag_inkomen"], props["aantal_huishoudens"]) == (6.7, round(1750 / 2.2))
     assert 0 <= props["percentage_huurwoningen_in_bezit_woningcorporaties"] <= 60 and "aant_inw" not in props
     camel = get_feature(
-        fake, PDOK_WFS.format(year=2021), "cbs_buurten_2021", filter=FES_EQUAL.format(name="buurtcode", value="BU03080000")
+        fake,
+        PDOK_WFS.format(year=2021),
+        "cbs_buurten_2021",
+        filter=FES_EQUAL.format(name="buurtcode", value="BU03080000"),
     )["features"][0]["properties"]
     assert "aantalHuishoudens" in camel and "gemeentecode" in camel and "aantal_huishoudens" not in camel
 
@@ -210,9 +216,21 @@ def test_wfs_filters(fake):
     apostrophe = FES_EQUAL.format(name="gemeentenaam", value="'s-Hertogenbosch")
     assert get_feature(fake, path, "cbs_buurten_2019", filter=apostrophe)["numberMatched"] == 3
     like = "<Filter>" + OGC_LIKE + "</Filter>"
-    assert get_feature(fake, path, "cbs_buurten_2019", filter=like.format(name="gemeentenaam", value="Baar*"))["numberMatched"] == 21
-    assert get_feature(fake, path, "cbs_buurten_2019", filter=like.format(name="gemeentenaam", value="Baar!*"))["numberMatched"] == 0
-    status, _, body = get(wfs(fake, path, request="GetFeature", typeNames="wijkenbuurten:buurten", outputFormat="application/json"))
+    assert (
+        get_feature(fake, path, "cbs_buurten_2019", filter=like.format(name="gemeentenaam", value="Baar*"))[
+            "numberMatched"
+        ]
+        == 21
+    )
+    assert (
+        get_feature(fake, path, "cbs_buurten_2019", filter=like.format(name="gemeentenaam", value="Baar!*"))[
+            "numberMatched"
+        ]
+        == 0
+    )
+    status, _, body = get(
+        wfs(fake, path, request="GetFeature", typeNames="wijkenbuurten:buurten", outputFormat="application/json")
+    )
     assert status == 400 and exception(body)[2] == "Feature type wijkenbuurten:buurten unknown"  # the 2022+ name
 
 
@@ -278,7 +296,9 @@ def test_leefbaarometer_real_scores_and_classes(fake):
     kaarten = json.loads((REPO / "resources" / "kaarten.json").read_text(encoding="utf-8"))
     assert list(AFW_BOUNDS) == kaarten["afw_drempels"]["grenzen"]
     like = f"<Filter>{OGC_LIKE.format(name='id', value='BU0308*')}</Filter>"
-    scores = {f["properties"]["id"]: f for f in get_feature(fake, LBM_WFS, "lbm3:buurtscore22", filter=like)["features"]}
+    scores = {
+        f["properties"]["id"]: f for f in get_feature(fake, LBM_WFS, "lbm3:buurtscore22", filter=like)["features"]
+    }
     with (SHARED_DATA / "baarn" / "leefbaarometer-scores-buurten-GM0308-2018-2024.csv").open() as f:
         real = {r["bu_code"]: r for r in csv.DictReader(f) if r["jaar"] == "2022"}
     assert set(scores) == set(real)

@@ -72,8 +72,16 @@ def test_many_pages_are_followed(services, tmp_path):
     path = fetch(tmp_path)
     assert layer(path, "buurten_2023").featureCount() == 21
     assert layer(path, "buurten_2019").featureCount() == 21
-    oapif = [p for _, p in services.requests if "wijken-en-buurten-2023/ogc/v1/collections/buurten/items?f=json&limit=1000" in p]
-    wfs = [p for _, p in services.requests if "wijkenbuurten/2019/wfs" in p and "GetFeature" in p and "cbs_buurten_2019&" in p]
+    oapif = [
+        p
+        for _, p in services.requests
+        if "wijken-en-buurten-2023/ogc/v1/collections/buurten/items?f=json&limit=1000" in p
+    ]
+    wfs = [
+        p
+        for _, p in services.requests
+        if "wijkenbuurten/2019/wfs" in p and "GetFeature" in p and "cbs_buurten_2019&" in p
+    ]
     assert len(oapif) == 5 and len(wfs) >= 5
 
 

@@ -57,20 +57,29 @@ def has_values(path, code):
     low = "percentage_huishoudens_met_laag_inkomen"  # a component of the index, unless secret everywhere
     for year in (2019, 2023):
         layer = rows(path, f"buurten_{year}")
-        if any(r[low] not in MISSING for r in layer) and next(r for r in layer if r["buurtcode"] == code)[low] in MISSING:
+        if (
+            any(r[low] not in MISSING for r in layer)
+            and next(r for r in layer if r["buurtcode"] == code)[low] in MISSING
+        ):
             return False
     scores = {r["jaar"]: r for r in rows(path, "leefbaarometer") if r["bu_code"] == code}
     return set(scores) == {2020, 2024} and all(s["onv"] is not None for s in scores.values())
 
 
-@pytest.mark.parametrize("gemeente, national", [("Baarn", False), ("Baarn", True), ("Utrecht", False), ("Utrecht", True)])
+@pytest.mark.parametrize(
+    "gemeente, national", [("Baarn", False), ("Baarn", True), ("Utrecht", False), ("Utrecht", True)]
+)
 def test_the_defaults_complete_and_every_buurt_with_values_gets_a_class_on_all_nine_maps(
     services, tmp_path, gemeente, national
 ):
     feedback = RecordingFeedback()
     path = fetch(tmp_path, feedback, GEMEENTEN=gemeente, NATIONAL=national)  # begin year 2019: the WFS
     log = "\n".join(feedback.infos)
-    assert "cbs_buurten_2019: " in log and "aantal_personen_met_een_alg_bijstandsuitkering_tot <- aantal_personen_met_een_algemene_bijstandsuitkering_totaal" in log
+    assert (
+        "cbs_buurten_2019: " in log
+        and "aantal_personen_met_een_alg_bijstandsuitkering_tot <- aantal_personen_met_een_algemene_bijstandsuitkering_totaal"
+        in log
+    )
     assert "lbm3:buurtscore24: " in log and "bu_code <- id" in log
     maps = make_maps(path, tmp_path, national)
     assert len(maps) == (21 if gemeente == "Baarn" else 111)
@@ -81,7 +90,10 @@ def test_the_defaults_complete_and_every_buurt_with_values_gets_a_class_on_all_n
     complete = [code for code in maps if has_values(path, code)]
     assert len(complete) >= (15 if gemeente == "Baarn" else 80)
     for code in complete:
-        assert all(maps[code][f"{name}_klasse"] > 0 for name in MAPS), (code, [n for n in MAPS if not maps[code][f"{n}_klasse"]])
+        assert all(maps[code][f"{name}_klasse"] > 0 for name in MAPS), (
+            code,
+            [n for n in MAPS if not maps[code][f"{n}_klasse"]],
+        )
 
 
 def test_2021_camel_case_and_2022_without_a_gemeente_filter(services, tmp_path):
@@ -144,7 +156,9 @@ def test_a_retry_after_of_an_hour_is_said_not_slept(services, tmp_path):
 @pytest.mark.parametrize("kind", ["trickle", "redirect_loop"])
 def test_a_trickling_body_or_a_redirect_loop_stops_at_the_time_limit(services, tmp_path, kind):
     services.misbehave(kind, "buurtscore24")
-    with pytest.raises(QgsProcessingException, match=r"Geen antwoord van http://127\.0\.0\.1.*buurtscore24.*binnen 2 s"):
+    with pytest.raises(
+        QgsProcessingException, match=r"Geen antwoord van http://127\.0\.0\.1.*buurtscore24.*binnen 2 s"
+    ):
         fetch(tmp_path, TIMEOUT=2)
     assert not [name for name in _no_trace(tmp_path) if "leefbaarometer-2024" in name]
 
@@ -171,6 +185,8 @@ def test_check_sources_shows_the_schemas_found_and_the_mapping_used(services, tm
     camel = found[("wijkenbuurten", 2021, "buurten")]
     assert "aantal_huishoudens <- aantalHuishoudens" in camel["koppeling"]
     lbm = found[("leefbaarometer", 2024, "scores")]
-    assert lbm["typenaam"] == "lbm3:buurtscore24" and "bu_code <- id" in lbm["koppeling"] and lbm["gemeentefilter"] == "id"
+    assert (
+        lbm["typenaam"] == "lbm3:buurtscore24" and "bu_code <- id" in lbm["koppeling"] and lbm["gemeentefilter"] == "id"
+    )
     assert found[("wijkenbuurten", 2022, "buurten")]["gemeentefilter"] == ""
     assert any("laag cbs_buurten_2021; velden van de dienst: " in line for line in feedback.infos)

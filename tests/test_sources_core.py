@@ -100,10 +100,16 @@ def test_requests_ask_only_what_the_services_accept():
     assert oapif.path.endswith("/wijken-en-buurten-2023/ogc/v1/collections/buurten/items")
     assert parse_qs(oapif.query) == {"f": ["json"], "limit": ["1000"], "gemeentecode": ["GM0308"]}
     # the national reference set: no skipGeometry, no properties (PDOK's OGC API answers 400 to both)
-    national = parse_qs(urlsplit(first_url(sources.edition("wijkenbuurten", 2023), _schema(type_name="buurten"), 1000, None, True)).query)
+    national = parse_qs(
+        urlsplit(
+            first_url(sources.edition("wijkenbuurten", 2023), _schema(type_name="buurten"), 1000, None, True)
+        ).query
+    )
     assert national == {"f": ["json"], "limit": ["1000"]}
     # a collection that cannot filter on gemeente: no filter parameter at all
-    unfiltered = first_url(sources.edition("wijkenbuurten", 2022), _schema(type_name="buurten", filter_on=""), 1000, "GM0308")
+    unfiltered = first_url(
+        sources.edition("wijkenbuurten", 2022), _schema(type_name="buurten", filter_on=""), 1000, "GM0308"
+    )
     assert parse_qs(urlsplit(unfiltered).query) == {"f": ["json"], "limit": ["1000"]}
     wfs = parse_qs(urlsplit(first_url(sources.edition("wijkenbuurten", 2019), _schema(), 500, "GM0308")).query)
     assert wfs["typeNames"] == ["cbs_buurten_2019"] and wfs["outputFormat"] == ["application/json"]
@@ -112,7 +118,9 @@ def test_requests_ask_only_what_the_services_accept():
     assert "<fes:ValueReference>gemeentecode</fes:ValueReference><fes:Literal>GM0308</fes:Literal>" in wfs["filter"][0]
     attributes = parse_qs(urlsplit(first_url(sources.edition("wijkenbuurten", 2019), _schema(), 500, None, True)).query)
     assert attributes["propertyName"] == ["buurtcode,gemeentecode,aantalInwoners"] and "filter" not in attributes
-    lbm = _schema("scores", type_name="lbm3:buurtscore24", mapping={"bu_code": "id"}, filter_on="id", filter_prefix="BU")
+    lbm = _schema(
+        "scores", type_name="lbm3:buurtscore24", mapping={"bu_code": "id"}, filter_on="id", filter_prefix="BU"
+    )
     query = parse_qs(urlsplit(first_url(sources.edition("leefbaarometer", 2024), lbm, 1000, "GM0308")).query)
     assert "<fes:PropertyIsLike" in query["filter"][0] and "<fes:Literal>BU0308*</fes:Literal>" in query["filter"][0]
 
@@ -140,7 +148,11 @@ def test_a_body_that_is_no_geojson_is_said(body):
 
 def test_fields_renamed_and_unpublished_fields_found():
     mapping = {"aantal_inwoners": "aant_inw", "perc_corp": "p_wcorpw"}
-    assert rename({"aant_inw": 5, "p_wcorpw": 3, "other": 1}, mapping) == {"aantal_inwoners": 5, "perc_corp": 3, "other": 1}
+    assert rename({"aant_inw": 5, "p_wcorpw": 3, "other": 1}, mapping) == {
+        "aantal_inwoners": 5,
+        "perc_corp": 3,
+        "other": 1,
+    }
     field_map = {"aantal_inwoners": ["aant_inw"], "perc_corp": ["p_huurcorp", "p_wcorpw"], "wmo": ["a_wmo"]}
     features = [{"properties": {"aantal_inwoners": 5, "perc_corp": -99995}}, {"properties": {"perc_corp": -99995}}]
     assert field_report(features, field_map) == (["wmo"], ["perc_corp"])

@@ -21,14 +21,29 @@ LBM = load_sources().edition("leefbaarometer", 2024).field_map
 
 
 def test_2021_camel_case_older_long_names_and_kwb_short_names_all_map():
-    camel = match_fields(CBS, ["buurtcode", "gemeentecode", "aantalInwoners", "aantalHuishoudens",
-                               "percentageHuurwoningenInBezitWoningcorporaties"])
+    camel = match_fields(
+        CBS,
+        [
+            "buurtcode",
+            "gemeentecode",
+            "aantalInwoners",
+            "aantalHuishoudens",
+            "percentageHuurwoningenInBezitWoningcorporaties",
+        ],
+    )
     assert camel["aantal_huishoudens"] == "aantalHuishoudens"
     assert camel["perc_huurwoningen_in_bezit_woningcorporaties"] == "percentageHuurwoningenInBezitWoningcorporaties"
     long = match_fields(CBS, ["buurtcode", "aantal_personen_met_een_algemene_bijstandsuitkering_totaal"])
-    assert long["aantal_personen_met_een_alg_bijstandsuitkering_tot"] == "aantal_personen_met_een_algemene_bijstandsuitkering_totaal"
+    assert (
+        long["aantal_personen_met_een_alg_bijstandsuitkering_tot"]
+        == "aantal_personen_met_een_algemene_bijstandsuitkering_totaal"
+    )
     short = match_fields(CBS, ["BU_CODE", "AANT_INW", "P_HUURCORP"])
-    assert short == {"buurtcode": "BU_CODE", "aantal_inwoners": "AANT_INW", "perc_huurwoningen_in_bezit_woningcorporaties": "P_HUURCORP"}
+    assert short == {
+        "buurtcode": "BU_CODE",
+        "aantal_inwoners": "AANT_INW",
+        "perc_huurwoningen_in_bezit_woningcorporaties": "P_HUURCORP",
+    }
     # a name cut at 50 characters still finds its canonical field, and only one service name per field
     cut = match_fields(CBS, ["aantal_personen_met_een_ao_uitkering_tota"])
     assert cut == {"aantal_personen_met_een_ao_uitkering_totaal": "aantal_personen_met_een_ao_uitkering_tota"}
@@ -45,8 +60,13 @@ def test_the_leefbaarometer_wfs_names_map_to_the_csv_names():
 def test_a_feature_type_is_found_whatever_its_prefix_and_a_missing_one_lists_what_is_there():
     available = ["wijkenbuurten2020:cbs_buurten_2020", "wijkenbuurten2020:cbs_wijken_2020"]
     assert choose_name(["cbs_buurten_{jaar}", "buurten"], available, 2020, "x", "w", "u") == available[0]
-    assert choose_name(["wijkenbuurten:buurten", "cbs_buurten_{jaar}"], ["cbs_buurten_2021"], 2021, "x", "w", "u") == "cbs_buurten_2021"
-    with pytest.raises(SchemaError, match=r"geen laag 'buurten' onder de namen wijkenbuurten:buurten\. Wel: .*cbs_wijken_2020.*regel"):
+    assert (
+        choose_name(["wijkenbuurten:buurten", "cbs_buurten_{jaar}"], ["cbs_buurten_2021"], 2021, "x", "w", "u")
+        == "cbs_buurten_2021"
+    )
+    with pytest.raises(
+        SchemaError, match=r"geen laag 'buurten' onder de namen wijkenbuurten:buurten\. Wel: .*cbs_wijken_2020.*regel"
+    ):
         choose_name(["wijkenbuurten:buurten"], available, 2020, "laag 'buurten'", "regel", "http://u")
 
 
@@ -88,7 +108,9 @@ def test_geometry_outside_the_netherlands_in_the_promised_crs_is_refused_with_th
     check_geometries([_feature("BU1", [[[5.3, 52.2], [5.4, 52.2], [5.3, 52.3]]])], CRS84, "buurtcode")
     check_geometries([_feature("BU1", [[[140000, 460000], [141000, 460000], [140000, 461000]]])], RD, "buurtcode")
     with pytest.raises(AnswerError, match=r"BU1: coördinaat \(140000, 460000\).*passen bij meters \(RD New"):
-        check_geometries([_feature("BU1", [[[140000, 460000], [141000, 460000], [140000, 461000]]])], CRS84, "buurtcode")
+        check_geometries(
+            [_feature("BU1", [[[140000, 460000], [141000, 460000], [140000, 461000]]])], CRS84, "buurtcode"
+        )
     with pytest.raises(AnswerError, match="breedte en lengte lijken verwisseld"):
         check_geometries([_feature("BU2", [[[52.2, 5.3], [52.2, 5.4], [52.3, 5.3]]])], CRS84, "buurtcode")
     with pytest.raises(AnswerError, match="BU3 heeft geen geometrie"):

@@ -37,7 +37,11 @@ class Cache:
                 data = json.load(handle)
             meta = data["veerkracht"]
             return Cached(
-                data["features"], meta["url"], meta["opgehaald"], meta.get("tijdstempel") or "", meta["crs"],
+                data["features"],
+                meta["url"],
+                meta["opgehaald"],
+                meta.get("tijdstempel") or "",
+                meta["crs"],
                 meta["schema"],
             )
         except (OSError, ValueError, KeyError, TypeError):

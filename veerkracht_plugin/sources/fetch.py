@@ -29,7 +29,9 @@ def cache_key(cache, edition, layer, scope):
     return cache.key(edition, layer, scope, line)
 
 
-def fetch_layer(edition, layer, gemeente, get, cache, page_size, feedback, discovery, attributes_only=False, refresh=False):
+def fetch_layer(
+    edition, layer, gemeente, get, cache, page_size, feedback, discovery, attributes_only=False, refresh=False
+):
     """(Cached, from_cache) for ``layer`` of ``edition``, features under the canonical names; ``gemeente`` None =
     the whole country; ``attributes_only`` drops geometry (asked without it where the service can, else on arrival)."""
     scope = (gemeente or "NL") + ("-attributen" if attributes_only else "")
@@ -102,7 +104,17 @@ def _all_pages(edition, layer, gemeente, get, page_size, feedback, discovery, at
             + f": pagina {page_number}, {received} objecten ontvangen"
             + (f", {len(features)} in de gemeente" if local is not None else "")
         )
-        url = next_url(edition, schema, page_size, following, received, page if local is None else fresh, matched, gemeente, attributes_only)
+        url = next_url(
+            edition,
+            schema,
+            page_size,
+            following,
+            received,
+            page if local is None else fresh,
+            matched,
+            gemeente,
+            attributes_only,
+        )
         if url and url in seen_urls:
             raise BadResponseError(
                 f"De dienst verwijst van {first} steeds naar een pagina die al is opgehaald ({url}): de paginering "
@@ -112,7 +124,9 @@ def _all_pages(edition, layer, gemeente, get, page_size, feedback, discovery, at
             _check_total(received, matched, first)
             break
     else:
-        raise BadResponseError(f"Meer dan {MAX_PAGES} pagina's van {first}: de paginering stopt niet. Er is niets bewaard.")
+        raise BadResponseError(
+            f"Meer dan {MAX_PAGES} pagina's van {first}: de paginering stopt niet. Er is niets bewaard."
+        )
     fetched_at = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     return Cached(features, first, fetched_at, service_time, crs, schema.to_json())
 

@@ -15,7 +15,6 @@ from qgis.core import (
 
 from ..compat import MULTIPOLYGON_WKB, NO_GEOMETRY_WKB, rd_new
 
-
 RD_URN = "urn:ogc:def:crs:EPSG::28992"
 
 

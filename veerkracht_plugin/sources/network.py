@@ -43,7 +43,9 @@ def get(url, feedback=None, timeout=60, authcfg="", where=""):
                     status,
                 )
             if feedback is not None:
-                feedback.pushWarning(f"HTTP {status} van {url}: de dienst vraagt {retry_after:g} s te wachten; daarna nog een poging.")
+                feedback.pushWarning(
+                    f"HTTP {status} van {url}: de dienst vraagt {retry_after:g} s te wachten; daarna nog een poging."
+                )
             _sleep(retry_after, feedback)
             continue
         if status is not None and status >= 500 and not retried_5xx:
@@ -79,13 +81,22 @@ def _get_once(url, feedback, timeout, authcfg):
         feedback.canceled.connect(own.cancel)
         if feedback.isCanceled():
             raise CancelledError()
-    watchdog = threading.Timer(timeout, own.cancel)
+    lock, running = threading.Lock(), [True]
+
+    def expire():  # never after the request ended: `own` may be gone by then
+        with lock:
+            if running[0]:
+                own.cancel()
+
+    watchdog = threading.Timer(timeout, expire)
     watchdog.daemon = True
     started = time.monotonic()
     watchdog.start()
     try:
         code = blocking.get(request, True, own)
     finally:
+        with lock:
+            running[0] = False
         watchdog.cancel()
         if feedback is not None:
             feedback.canceled.disconnect(own.cancel)

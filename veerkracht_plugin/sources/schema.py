@@ -77,7 +77,9 @@ def _prefix_match(aliases, by_normal, taken):
         hits = [
             name
             for normal, name in by_normal.items()
-            if name not in taken and len(normal) >= MIN_PREFIX and (normal.startswith(short) or short.startswith(normal))
+            if name not in taken
+            and len(normal) >= MIN_PREFIX
+            and (normal.startswith(short) or short.startswith(normal))
         ]
         if len(hits) == 1:
             return hits[0]
@@ -163,7 +165,9 @@ def wfs_properties(body, url, type_name):
     """(property names, geometry property) of a DescribeFeatureType XML schema (GeoServer and MapServer)."""
     root = _xml(body, url, "DescribeFeatureType")
     if _local(root.tag) == "ExceptionReport":
-        raise SchemaError(f"DescribeFeatureType van {url} voor {type_name} gaf een foutmelding: {_exception_text(root)}")
+        raise SchemaError(
+            f"DescribeFeatureType van {url} voor {type_name} gaf een foutmelding: {_exception_text(root)}"
+        )
     names, geometry = [], ""
     for element in root.iter():
         if _local(element.tag) != "element" or not element.get("name"):

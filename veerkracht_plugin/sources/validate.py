@@ -44,7 +44,10 @@ def check_geometries(features, crs, code_field):
                 raise AnswerError(f"object {code} heeft een coördinaat die geen eindig getal is ({x}, {y})")
             if west <= x <= east and south <= y <= north:
                 continue
-            raise AnswerError(f"object {code}: coördinaat ({x:g}, {y:g}) ligt niet in Nederland in {CRS_NAMES[crs]}" + _hint(x, y, crs))
+            raise AnswerError(
+                f"object {code}: coördinaat ({x:g}, {y:g}) ligt niet in Nederland in {CRS_NAMES[crs]}"
+                + _hint(x, y, crs)
+            )
 
 
 def _hint(x, y, crs):
