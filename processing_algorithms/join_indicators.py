@@ -274,7 +274,18 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         examples = ", ".join(sorted(code for code in layer.counts if code not in table.rows)[:3])
         table_examples = ", ".join(sorted(code for code in table.rows if code not in layer.counts)[:3])
         gemeenten, table_gemeenten = layer.gemeenten, table.gemeenten
-        if table.rows and gemeenten and table_gemeenten and not gemeenten & table_gemeenten:
+        without_code = total - sum(layer.counts.values())
+        if without_code:
+            cause = self.tr(
+                "{} gebieden van de laag hebben geen code (leeg of NULL) in veld '{}' en kunnen niet gekoppeld "
+                "worden: vul de codes aan, of filter die gebieden weg."
+            ).format(without_code, layer.field_name)
+            if matched + without_code < total:
+                cause += " " + self.tr(
+                    "Voor de andere: komen laag en tabel uit verschillende CBS-jaren of gemeenten? Controleer ook "
+                    "de codekolommen."
+                )
+        elif table.rows and gemeenten and table_gemeenten and not gemeenten & table_gemeenten:
             cause = self.tr(
                 "De tabel hoort bij gemeente {}, de laag bij gemeente {}: kies de tabel of de laag van dezelfde gemeente."
             ).format(", ".join(sorted(table_gemeenten)[:5]), ", ".join(sorted(gemeenten)[:5]))
@@ -315,6 +326,7 @@ class LayerCodes:
         from ..veerkracht_plugin.core.codes import complete_code, dominant_level
 
         self.source, self.code_index, self.gemeente_index = source, code_index, gemeente_index
+        self.field_name = source.fields().at(code_index).name()
         self._complete, self._cache = complete_code, {}
         sample = self._request().setLimit(500)
         self.level = dominant_level(
