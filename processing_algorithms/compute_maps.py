@@ -96,7 +96,7 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
         from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
         from ..veerkracht_plugin.core.maps import Settings, compute_maps
-        from ..veerkracht_plugin.core.plausibility import check_columns
+        from ..veerkracht_plugin.core.plausibility import check_columns, duplicate_codes
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
@@ -123,7 +123,8 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         feedback.setProgressText(self.tr("Indicatoren lezen"))
         features, frame = read_columns(source, columns, feedback)
         frame, warnings, errors = check_columns(frame, columns)
-        for warning in warnings:
+        doubled = duplicate_codes(frame, source.sourceName())
+        for warning in warnings + ([doubled] if doubled else []):
             feedback.pushWarning(warning)
         if errors:
             raise QgsProcessingException("\n".join(errors))

@@ -25,6 +25,7 @@ from ..veerkracht_plugin.compat import (
     make_field,
 )
 from .base import VeerkrachtAlgorithm, year_parameter
+from .outputs import conflict
 from .table_input import read_table_value, table_path
 
 MATCH_WARNING_SHARE = 0.9  # below this share of the layer matched, the log's first line is a warning
@@ -133,8 +134,9 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         for definition in self.parameterDefinitions():
             name = definition.name()
             if name != self.TABLE and not definition.checkValueIsAcceptable(parameters.get(name), context):
-                return False, self.tr("Ongeldige waarde voor parameter {}").format(name)
-        return True, ""
+                return False, self._dutch_check_message(parameters, f"for {name}")
+        problem = conflict(self, parameters, context)
+        return (False, problem) if problem else (True, "")
 
     def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.core import VeerkrachtError

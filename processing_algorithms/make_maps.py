@@ -294,9 +294,12 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                 poor_joins.append(f"{text}: {result['MATCH_SHARE']:.0%} gekoppeld")
             return result["OUTPUT"]
 
-        buurten = parameters[self.INPUT]
+        from .layer_crs import with_known_crs
+
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        buurten, crs = with_known_crs(self, parameters[self.INPUT], source, self._label(self.INPUT), context, feedback)
         national = parameters.get(self.REFERENTIE) not in (None, "")
-        if national or self.parameterAsSource(parameters, self.INPUT, context).sourceCrs().authid() != RD_NEW_AUTHID:
+        if national or crs != RD_NEW_AUTHID:
             reprojected = child(
                 "native:reprojectlayer",
                 {"INPUT": buurten, "TARGET_CRS": RD_NEW_AUTHID, "OUTPUT": "TEMPORARY_OUTPUT"},
