@@ -56,7 +56,9 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         "De referentieset (gemiddelde, standaardafwijking, percentielen) is elke buurt in de invoerlaag met alle "
         "invoer van die kaart: laad de hele gemeente, of het hele land, als referentie. Water-buurten "
         "(water = JA) doen niet mee.\n\n"
-        "Drempels, labels en kleuren staan in resources/kaarten.json; de regels in docs/methode.md."
+        "Drempels, labels en kleuren staan in resources/kaarten.json; de regels in docs/methode.md. De uitvoer is een "
+        "GeoPackage (.gpkg) of een tijdelijke laag: een shapefile zou de veldnamen afkorten, dus een andere extensie "
+        "wordt geweigerd."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)

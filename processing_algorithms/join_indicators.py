@@ -57,7 +57,8 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         "Codes worden eerst gelijkgetrokken: BU03440111, 03440111, 3440111 (een getal dat zijn voorloopnullen "
         "kwijt is) en bu03440111 horen bij dezelfde buurt. Regels van een ander niveau (gemeente, wijk) worden "
         "overgeslagen. CSV met ; of , en decimale komma, UTF-8 of Windows-1252, en Excel/ODS met titelregels "
-        "boven de kop worden gelezen zoals ze zijn; '.', 'x', -99995, -99997 en -99999999 worden leeg (NULL).\n\n"
+        "boven de kop worden gelezen zoals ze zijn (Excel: het werkblad dat opent, percentages zoals getoond); '.', 'x', '?', "
+        "'n.v.t.', '<5', -99995, -99997 en -99999999 worden leeg (NULL), '-' (CBS: nihil) wordt 0.\n\n"
         "Een lange tabel (één regel per gebied en jaar) vraagt om een jaar; een tabel met de kolommen "
         "indicator en value wordt per indicator een kolom.\n\n"
         "Buurtcodes zonder gemeentedeel (0601, zoals gemeentelijke open data ze heeft) worden aangevuld met de "
@@ -70,7 +71,8 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         "lezen' om ze leeg te maken.\n\n"
         "De invoer wordt nooit gewijzigd: het resultaat is een nieuwe laag. De eerste regel van het logboek zegt "
         "hoeveel gebieden van de laag gekoppeld zijn (uitvoer MATCHED en MATCH_SHARE), als waarschuwing onder "
-        "90% (laag en tabel uit verschillende CBS-jaren of gemeenten?)."
+        "90% (laag en tabel uit verschillende CBS-jaren of gemeenten?).\n\n"
+        "De gekoppelde laag is een GeoPackage (.gpkg) of een tijdelijke laag; een andere extensie wordt geweigerd."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)

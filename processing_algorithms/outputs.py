@@ -177,9 +177,6 @@ def _suffix_problem(definition, path, label):
 def conflict(algorithm, parameters, context, extra_outputs=()):
     """A Dutch message when an output would land on an input or on another output, or cannot be written as asked
     (``output_problem``); '' when all is well."""
-    problem = output_problem(algorithm, parameters)
-    if problem:
-        return problem
     inputs = input_files(algorithm, parameters, context)
     outputs = output_files(algorithm, parameters)
     for path, label in extra_outputs:
@@ -196,7 +193,7 @@ def conflict(algorithm, parameters, context, extra_outputs=()):
                     f"Uitvoer '{labels[0]}' ({path}) is ook invoer ('{description}'): dat bestand zou worden "
                     "overschreven. Kies een ander uitvoerbestand; de invoer blijft onaangeroerd."
                 )
-    return ""
+    return output_problem(algorithm, parameters)
 
 
 def is_file_output(value):
