@@ -29,8 +29,11 @@ from qgis.core import (
     QgsProviderRegistry,
 )
 
+from ..veerkracht_plugin.compat import POLYGON_SOURCE
+
 TEMPORARY = ("TEMPORARY_OUTPUT", "memory:", "")
-LAYER_SUFFIXES = (".gpkg",)  # the product's format: long field names, the nine styles inside, one file
+LAYER_SUFFIXES = (".gpkg",)  # the product's format for buurt maps: long field names, the nine styles inside
+TABLE_SUFFIXES = (".gpkg", ".csv")  # other outputs (tables of codes, transitions) may be CSV: names kept whole
 
 
 def _static(value):
@@ -146,8 +149,10 @@ def _suffix_problem(definition, path, label):
     if isinstance(definition, QgsProcessingParameterFileDestination):
         allowed = tuple(s.lower() for s in re.findall(r"\*(\.\w+)", definition.fileFilter())) or None
         kind = definition.fileFilter().split("(")[0].strip() or "bestand"
-    else:
+    elif definition.type() == "sink" and definition.dataType() == POLYGON_SOURCE:
         allowed, kind = LAYER_SUFFIXES, "GeoPackage"
+    else:
+        allowed, kind = TABLE_SUFFIXES, "GeoPackage of CSV"
     if allowed is None:
         return ""
     if path.is_dir():
@@ -164,7 +169,7 @@ def _suffix_problem(definition, path, label):
         why = (
             " (een .shp kort veldnamen af tot 10 tekens, waardoor velden als <kaart>_klasse verloren gaan, en "
             "bewaart geen stijlen)"
-            if kind == "GeoPackage"
+            if path.suffix.lower() in (".shp", ".dbf") or kind == "GeoPackage"
             else ""
         )
         return (

@@ -325,3 +325,20 @@ def test_inhabitants_as_text_with_a_non_breaking_space():
         vulnerability(layer, COUNTS_END=["n"], INWONERS_END="inw")
     message = str(raised.value)
     assert "'inw'" in message and "tekst" in message and "Indicatoren koppelen" in message
+
+
+def test_a_table_output_may_be_csv_and_keeps_long_names(tmp_path, shared_data):
+    """Tables (codes without a partner, transitions) are written faithfully as CSV: names are not cut."""
+    data = shared_data / "baarn"
+    target = tmp_path / "zonder-partner.csv"
+    parameters = {
+        "INPUT": str(data / "buurten-2024-GM0308.geojson"),
+        "TABLE": str(shared_data / "utrecht" / "leefbaarometer-scores-buurten-GM0344-2018-2024.csv"),
+        "YEAR": 2024,
+        "OUTPUT": "TEMPORARY_OUTPUT",
+        "UNMATCHED": str(target),
+    }
+    assert check("joinindicators", parameters) == (True, "")
+    run("joinindicators", parameters)
+    header = target.read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",") == ["code", "bron", "oorspronkelijke_waarde"]

@@ -103,8 +103,13 @@ def parse_numbers(column, name="", typed=False, decimal_comma_table=False, delim
         numbers = numbers.mask(numbers.isin(MISSING_NUMBERS) | np.isinf(numbers))
         return ParsedNumbers(numbers, bad)
     text = column.astype(str).str.strip()
-    text, found = _symbols(text)
+    counted = text[text.isin(COUNTED_MARKERS)]
+    found = {"markers": {k: int(v) for k, v in counted.value_counts().items()}} if len(counted) else {}
     quick = _plain_numbers(text, typed)
+    if quick is None or quick is _TEXT:  # only then can symbols be what stands in the way: look for them
+        text, symbols = _symbols(text)
+        found.update(symbols)
+        quick = _plain_numbers(text, typed) if symbols else quick
     if quick is _TEXT:
         return ParsedNumbers(None)
     if quick is not None:
@@ -139,11 +144,8 @@ def parse_numbers(column, name="", typed=False, decimal_comma_table=False, delim
 
 def _symbols(text):
     """(text with CBS' symbols resolved, what was found): '-' -> '0', '35%' -> '35', '1 810' -> '1810';
-    '?', 'n.v.t.', '<5' ... -> '' (listed); '.' and 'x' counted. Cheap when there is nothing of the kind."""
+    '?', 'n.v.t.', '<5' ... -> '' (listed)."""
     found = {}
-    counted = text[text.isin(COUNTED_MARKERS)]
-    if len(counted):
-        found["markers"] = {k: int(v) for k, v in counted.value_counts().items()}
     nihil = text == NIHIL
     if nihil.any():
         found["nihil"] = int(nihil.sum())
