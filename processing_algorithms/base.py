@@ -77,17 +77,19 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
         problem = conflict(self, parameters, context, self.extra_outputs(parameters, context))
         if problem:  # models and scripts may skip checkParameterValues
             raise QgsProcessingException(problem)
-        self._staging = Staging()
+        self._staging, self._sinks = Staging(), []
         try:
             results = self.process(parameters, context, feedback)
             if feedback is not None and feedback.isCanceled():
                 raise QgsProcessingException(
                     self.tr("Geannuleerd: er is geen uitvoer geschreven; een eerdere uitvoer is bewaard.")
                 )
+            self._close_sinks()
             results = self._staging.commit(results, context)
             self.after_commit(results, context)
             return results
         finally:
+            self._sinks = []
             self._staging.discard()
 
     def process(self, parameters, context, feedback):
@@ -111,26 +113,82 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
         ).format(definition.description(), hide_passwords(shown))
 
     def _dutch_check_message(self, parameters, message):
-        """QGIS' English check message ('... for NAME: ...') with the label instead of the id, in Dutch."""
+        """QGIS' English check message ('... for NAME: ...') said in Dutch, with the label instead of the id."""
         found = re.search(r"for (\w+)", message)
         definition = self.parameterDefinition(found.group(1)) if found else None
         if definition is None:
             return hide_passwords(message)
         if not definition.isDestination() and "source" in message.lower():
             return self.unusable_input_message(parameters, definition.name())
-        return self.tr("Ongeldige waarde voor '{}': {}").format(definition.description(), hide_passwords(message))
+        value = parameters.get(definition.name())
+        if value is None or value == "" or value == []:
+            return self.tr("'{}' is leeg: kies minstens één waarde.").format(definition.description())
+        return self.tr("Ongeldige waarde voor '{}': {}.").format(definition.description(), hide_passwords(str(value)))
 
     def invalidSourceError(self, parameters, name):  # noqa: N802 (QGIS API)
         return self.unusable_input_message(parameters, name)
 
     def parameterAsSink(self, parameters, name, context, *args, **kwargs):  # noqa: N802 (QGIS API)
-        """QGIS' sink, written to a hidden file beside a file target (see ``Staging``)."""
+        """QGIS' sink, written to a hidden file beside a file target (see ``Staging``), and checked: a feature the
+        writer refuses stops the run (``CheckedSink``)."""
         staged = self._staging.sink_parameters(parameters, name)
-        return super().parameterAsSink(staged, name, context, *args, **kwargs)
+        sink, dest_id = super().parameterAsSink(staged, name, context, *args, **kwargs)
+        if sink is None:
+            return sink, dest_id
+        checked = CheckedSink(sink, self.parameterDefinition(name).description(), parameters.get(name))
+        self._sinks.append(checked)
+        return checked, dest_id
+
+    def _close_sinks(self):
+        """Every sink flushed and closed before its file moves into place; a write that failed is an error."""
+        for sink in self._sinks:
+            sink.close()
+        self._sinks = []
 
     def staged_path(self, target):
         """A hidden path beside ``target`` to write to; it replaces ``target`` when the run completes."""
         return self._staging.hidden(target)
+
+
+class CheckedSink:
+    """A feature sink that raises a Dutch QgsProcessingException when the writer refuses features (OGR could not
+    create the table: too many fields, disk full), instead of QGIS' warning after which the run reports success
+    and an empty file replaces an earlier output."""
+
+    def __init__(self, sink, label, target):
+        self._sink, self._label, self._target = sink, label, target
+
+    def addFeature(self, feature, *args):  # noqa: N802 (QGIS API)
+        return self._checked(self._sink.addFeature(feature, *args))
+
+    def addFeatures(self, features, *args):  # noqa: N802 (QGIS API)
+        return self._checked(self._sink.addFeatures(features, *args))
+
+    def flushBuffer(self):  # noqa: N802 (QGIS API)
+        return self._checked(self._sink.flushBuffer())
+
+    def lastError(self):  # noqa: N802 (QGIS API)
+        return self._sink.lastError()
+
+    def close(self):
+        """Flush, check, and let go of the writer (which closes the file)."""
+        if self._sink is not None:
+            self.flushBuffer()
+            self._sink = None
+
+    def _checked(self, ok):
+        if ok is False or (isinstance(ok, tuple) and ok and ok[0] is False):
+            from .outputs import _static
+
+            target = _static(self._target)
+            where = f" ({target})" if isinstance(target, str) and target not in ("", "TEMPORARY_OUTPUT") else ""
+            error = self._sink.lastError() if hasattr(self._sink, "lastError") else ""
+            raise QgsProcessingException(
+                f"Uitvoer '{self._label}'{where} is niet geschreven: {hide_passwords(error) or 'de schrijver weigerde'}"
+                ". Een eerdere uitvoer is bewaard. Heeft de laag heel veel velden (een GeoPackage kan er 2000), of is "
+                "de schijf vol?"
+            )
+        return ok
 
 
 def hide_passwords(text):

@@ -56,7 +56,9 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         "De referentieset (gemiddelde, standaardafwijking, percentielen) is elke buurt in de invoerlaag met alle "
         "invoer van die kaart: laad de hele gemeente, of het hele land, als referentie. Water-buurten "
         "(water = JA) doen niet mee.\n\n"
-        "Drempels, labels en kleuren staan in resources/kaarten.json; de regels in docs/methode.md."
+        "Drempels, labels en kleuren staan in resources/kaarten.json; de regels in docs/methode.md. De uitvoer is een "
+        "GeoPackage (.gpkg) of een tijdelijke laag: een shapefile zou de veldnamen afkorten, dus een andere extensie "
+        "wordt geweigerd."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
@@ -96,7 +98,7 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
         from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
         from ..veerkracht_plugin.core.maps import Settings, compute_maps
-        from ..veerkracht_plugin.core.plausibility import check_columns
+        from ..veerkracht_plugin.core.plausibility import check_columns, duplicate_codes
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
@@ -123,7 +125,8 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         feedback.setProgressText(self.tr("Indicatoren lezen"))
         features, frame = read_columns(source, columns, feedback)
         frame, warnings, errors = check_columns(frame, columns)
-        for warning in warnings:
+        doubled = duplicate_codes(frame, source.sourceName())
+        for warning in warnings + ([doubled] if doubled else []):
             feedback.pushWarning(warning)
         if errors:
             raise QgsProcessingException("\n".join(errors))

@@ -25,6 +25,7 @@ from ..veerkracht_plugin.compat import (
     make_field,
 )
 from .base import VeerkrachtAlgorithm, counted, year_parameter
+from .outputs import conflict
 from .table_input import read_table_value, table_path
 
 MATCH_WARNING_SHARE = 0.9  # below this share of the layer matched, the log's first line is a warning
@@ -56,7 +57,8 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         "Codes worden eerst gelijkgetrokken: BU03440111, 03440111, 3440111 (een getal dat zijn voorloopnullen "
         "kwijt is) en bu03440111 horen bij dezelfde buurt. Regels van een ander niveau (gemeente, wijk) worden "
         "overgeslagen. CSV met ; of , en decimale komma, UTF-8 of Windows-1252, en Excel/ODS met titelregels "
-        "boven de kop worden gelezen zoals ze zijn; '.', 'x', -99995, -99997 en -99999999 worden leeg (NULL).\n\n"
+        "boven de kop worden gelezen zoals ze zijn (Excel: het werkblad dat opent, percentages zoals getoond); '.', 'x', '?', "
+        "'n.v.t.', '<5', -99995, -99997 en -99999999 worden leeg (NULL), '-' (CBS: nihil) wordt 0.\n\n"
         "Een lange tabel (één regel per gebied en jaar) vraagt om een jaar; een tabel met de kolommen "
         "indicator en value wordt per indicator een kolom.\n\n"
         "Buurtcodes zonder gemeentedeel (0601, zoals gemeentelijke open data ze heeft) worden aangevuld met de "
@@ -69,7 +71,8 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         "lezen' om ze leeg te maken.\n\n"
         "De invoer wordt nooit gewijzigd: het resultaat is een nieuwe laag. De eerste regel van het logboek zegt "
         "hoeveel gebieden van de laag gekoppeld zijn (uitvoer MATCHED en MATCH_SHARE), als waarschuwing onder "
-        "90% (laag en tabel uit verschillende CBS-jaren of gemeenten?)."
+        "90% (laag en tabel uit verschillende CBS-jaren of gemeenten?).\n\n"
+        "De gekoppelde laag is een GeoPackage (.gpkg) of een tijdelijke laag; een andere extensie wordt geweigerd."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
@@ -133,8 +136,9 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         for definition in self.parameterDefinitions():
             name = definition.name()
             if name != self.TABLE and not definition.checkValueIsAcceptable(parameters.get(name), context):
-                return False, self.tr("Ongeldige waarde voor parameter {}").format(name)
-        return True, ""
+                return False, self._dutch_check_message(parameters, f"for {name}")
+        problem = conflict(self, parameters, context)
+        return (False, problem) if problem else (True, "")
 
     def process(self, parameters, context, feedback):
         from ..veerkracht_plugin.core import VeerkrachtError
@@ -277,7 +281,18 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         examples = ", ".join(sorted(code for code in layer.counts if code not in table.rows)[:3])
         table_examples = ", ".join(sorted(code for code in table.rows if code not in layer.counts)[:3])
         gemeenten, table_gemeenten = layer.gemeenten, table.gemeenten
-        if table.rows and gemeenten and table_gemeenten and not gemeenten & table_gemeenten:
+        without_code = total - sum(layer.counts.values())
+        if without_code:
+            cause = self.tr(
+                "{} gebieden van de laag hebben geen code (leeg of NULL) in veld '{}' en kunnen niet gekoppeld "
+                "worden: vul de codes aan, of filter die gebieden weg."
+            ).format(without_code, layer.field_name)
+            if matched + without_code < total:
+                cause += " " + self.tr(
+                    "Voor de andere: komen laag en tabel uit verschillende CBS-jaren of gemeenten? Controleer ook "
+                    "de codekolommen."
+                )
+        elif table.rows and gemeenten and table_gemeenten and not gemeenten & table_gemeenten:
             cause = self.tr(
                 "De tabel hoort bij gemeente {}, de laag bij gemeente {}: kies de tabel of de laag van dezelfde gemeente."
             ).format(", ".join(sorted(table_gemeenten)[:5]), ", ".join(sorted(gemeenten)[:5]))
@@ -318,6 +333,7 @@ class LayerCodes:
         from ..veerkracht_plugin.core.codes import complete_code, dominant_level
 
         self.source, self.code_index, self.gemeente_index = source, code_index, gemeente_index
+        self.field_name = source.fields().at(code_index).name()
         self._complete, self._cache = complete_code, {}
         sample = self._request().setLimit(500)
         self.level = dominant_level(

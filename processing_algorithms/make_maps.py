@@ -213,7 +213,8 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         add(map_choice_parameter(self.ACTIVE, "Actieve kaart"), "De kaart die na afloop getoond wordt.")
         add(
             QgsProcessingParameterFeatureSink(self.OUTPUT, "Veerkrachtkaarten", POLYGON_SOURCE),
-            "Een GeoPackage krijgt de negen stijlen mee, zodat hij overal gestileerd opent.",
+            "Een GeoPackage (.gpkg), met de negen stijlen erin, zodat hij overal gestileerd opent. Een andere extensie "
+            "(.shp kort de veldnamen af) wordt geweigerd voordat er iets gebeurt.",
         )
         self.addOutput(QgsProcessingOutputString(self.REFERENCE, self.tr("Gebruikte referentieset")))
 

@@ -1,28 +1,39 @@
 """Nothing is lost: outputs never land on an input, and appear only when complete.
 
-``conflict`` is checked before anything runs (also in the dialog, through checkParameterValues). ``Staging``
+``conflict`` is checked before anything runs (also in the dialog, through checkParameterValues): an output on an
+input, two outputs on one file, and a file output that cannot be what the product writes (``output_problem``:
+GeoPackage for layers, the file type of the parameter's filter otherwise, in a folder that exists and may be
+written). ``Staging``
 lets an algorithm write each file output to a hidden file beside its target and moves it into place only when
 the whole run succeeded; a failed or cancelled run removes the hidden files and leaves any earlier output as it
 was.
 """
 
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
 
 from qgis.core import (
     QgsProcessingContext,
+    QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingUtils,
     QgsProperty,
     QgsProviderRegistry,
 )
 
+from ..veerkracht_plugin.compat import POLYGON_SOURCE
+
 TEMPORARY = ("TEMPORARY_OUTPUT", "memory:", "")
+LAYER_SUFFIXES = (".gpkg",)  # the product's format for buurt maps: long field names, the nine styles inside
+TABLE_SUFFIXES = (".gpkg", ".csv")  # other outputs (tables of codes, transitions) may be CSV: names kept whole
 
 
 def _static(value):
@@ -106,8 +117,71 @@ def output_files(algorithm, parameters):
     return files
 
 
+def output_problem(algorithm, parameters):
+    """A Dutch message when a file output cannot be written as asked: not a GeoPackage (layers) or not the type of
+    the parameter's filter (PDF), a folder, no extension, a folder that does not exist or may not be written."""
+    for definition in algorithm.destinationParameterDefinitions():
+        value = _static(parameters.get(definition.name(), definition.defaultValue()))
+        if not isinstance(value, str) or value in TEMPORARY or value.startswith("memory:"):
+            continue
+        path = _plain_path(value)
+        if path is None:
+            continue
+        label = definition.description()
+        if isinstance(definition, QgsProcessingParameterFolderDestination):
+            folder = path
+        else:
+            folder = path.parent
+            problem = _suffix_problem(definition, path, label)
+            if problem:
+                return problem
+        if not folder.is_dir():
+            return f"De map '{folder}' voor uitvoer '{label}' bestaat niet. Maak hem eerst aan, of kies een andere map."
+        if not os.access(folder, os.W_OK):
+            return (
+                f"In de map '{folder}' mag u niet schrijven (uitvoer '{label}'). Kies een map waarin u wel mag "
+                "schrijven, bijvoorbeeld in uw Documenten."
+            )
+    return ""
+
+
+def _suffix_problem(definition, path, label):
+    if isinstance(definition, QgsProcessingParameterFileDestination):
+        allowed = tuple(s.lower() for s in re.findall(r"\*(\.\w+)", definition.fileFilter())) or None
+        kind = definition.fileFilter().split("(")[0].strip() or "bestand"
+    elif definition.type() == "sink" and definition.dataType() == POLYGON_SOURCE:
+        allowed, kind = LAYER_SUFFIXES, "GeoPackage"
+    else:
+        allowed, kind = TABLE_SUFFIXES, "GeoPackage of CSV"
+    if allowed is None:
+        return ""
+    if path.is_dir():
+        return (
+            f"Uitvoer '{label}' ({path}) is een map: kies een bestandsnaam in die map, bijvoorbeeld "
+            f"{path / ('kaarten' + allowed[0])}."
+        )
+    if not path.suffix:
+        return (
+            f"Uitvoer '{label}' ({path.name}) heeft geen extensie: kies een naam op {allowed[0]} "
+            f"({path.name}{allowed[0]}), dan wordt het een {kind}."
+        )
+    if path.suffix.lower() not in allowed:
+        why = (
+            " (een .shp kort veldnamen af tot 10 tekens, waardoor velden als <kaart>_klasse verloren gaan, en "
+            "bewaart geen stijlen)"
+            if path.suffix.lower() in (".shp", ".dbf") or kind == "GeoPackage"
+            else ""
+        )
+        return (
+            f"Uitvoer '{label}' ({path.name}): deze uitvoer wordt geschreven als {kind} ({', '.join(allowed)}), niet "
+            f"als {path.suffix}{why}. Kies een naam op {allowed[0]}: {path.with_suffix(allowed[0]).name}."
+        )
+    return ""
+
+
 def conflict(algorithm, parameters, context, extra_outputs=()):
-    """A Dutch message when an output would land on an input or on another output; '' when all is well."""
+    """A Dutch message when an output would land on an input or on another output, or cannot be written as asked
+    (``output_problem``); '' when all is well."""
     inputs = input_files(algorithm, parameters, context)
     outputs = output_files(algorithm, parameters)
     for path, label in extra_outputs:
@@ -124,7 +198,7 @@ def conflict(algorithm, parameters, context, extra_outputs=()):
                     f"Uitvoer '{labels[0]}' ({path}) is ook invoer ('{description}'): dat bestand zou worden "
                     "overschreven. Kies een ander uitvoerbestand; de invoer blijft onaangeroerd."
                 )
-    return ""
+    return output_problem(algorithm, parameters)
 
 
 def is_file_output(value):
@@ -146,7 +220,14 @@ class Staging:
     def hidden(self, target):
         target = Path(target)
         folder = target.parent / f".{target.name}.wordt-geschreven-{uuid.uuid4().hex[:8]}"
-        folder.mkdir()
+        try:
+            folder.mkdir()
+        except OSError as error:
+            raise QgsProcessingException(
+                f"Uitvoer '{target}' kan niet worden geschreven: de map '{target.parent}' "
+                f"{'bestaat niet' if not target.parent.is_dir() else 'is niet beschrijfbaar'} ({error.strerror}). "
+                "Kies een andere map."
+            ) from error
         path = folder / target.name
         self.moves.append((path, target))
         return path

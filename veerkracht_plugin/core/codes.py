@@ -6,6 +6,9 @@ LEVELS = {"GM": 4, "WK": 6, "BU": 8}
 LEVEL_NAMES = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 _PREFIXED = re.compile(r"^(GM|WK|BU)\s*([0-9A-Z]+)$")
 _BARE_NUMBER = re.compile(r"^([0-9]+)(?:\.0+)?$")
+# Spaces (also inside: 'BU0344 0111'), non-breaking spaces and the invisible characters web pages and Excel leave
+# in front of a code (zero-width space, BOM, word joiner, direction marks): never part of a CBS code.
+INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 
 
 def normalise_code(value, level="BU"):
@@ -18,7 +21,7 @@ def normalise_code(value, level="BU"):
         return None
     if value.__class__ is str and len(value) == 10 and value[:2] == level and value[2:].isdigit():
         return value  # already canonical: the common case, kept cheap for national layers
-    text = str(value).strip().upper()
+    text = INVISIBLE.sub("", str(value)).upper()
     if not text or text in ("NAN", "NONE", "NULL"):
         return None
     match = _PREFIXED.match(text)
@@ -81,7 +84,7 @@ def short_code(value, level="BU"):
     """
     if level not in _SHORT_DIGITS or value is None:
         return None
-    text = str(value).strip()
+    text = INVISIBLE.sub("", str(value))
     match = _BARE_NUMBER.match(text)
     if match and len(match.group(1)) <= _SHORT_DIGITS[level]:
         return match.group(1).zfill(_SHORT_DIGITS[level])

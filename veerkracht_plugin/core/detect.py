@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..paths import RESOURCES_DIR
 from . import VeerkrachtError
-from .join import INDICATOR_COLUMNS, VALUE_COLUMNS, YEAR_CANDIDATES, find_column
+from .join import INDICATOR_COLUMNS, VALUE_COLUMNS, YEAR_CANDIDATES, column_list, find_column
 from .tables import MISSING_MARKERS
 
 COLUMNS_PATH = RESOURCES_DIR / "kolommen.json"
@@ -63,13 +63,23 @@ class TableOffer:
     def columns(self):
         return sorted({c for columns in self.filled.values() for c in columns})
 
+    @property
+    def all_columns(self):
+        """Every column (or indicator) of the table, filled or not: for messages about a name not found."""
+        if self._indicators is not None:
+            indicator = find_column(self._frame.columns, INDICATOR_COLUMNS)
+            return sorted(set(self._frame[indicator].astype(str).str.strip()))
+        return [str(c) for c in self._frame.columns]
+
     def has(self, column, year):
+        """Whether ``column`` (compared without case: AFW is afw) holds data in ``year``."""
         key = year if self.year_column else None
         if key not in self._groups:
             return False
         if self._indicators is not None:
-            return column in self._indicators[key]
-        return column in self._frame.columns and key in self._years_with(column)
+            return find_column(self._indicators[key], [column]) is not None
+        column = find_column(self._frame.columns, [column])
+        return column is not None and key in self._years_with(column)
 
     def _years_with(self, column):
         if column not in self._by_column:
@@ -146,7 +156,13 @@ def choose_components(offer, years=None):
 
 
 def latest_year_with(offer, columns, label):
-    """The last year in which every column of ``columns`` holds data; VeerkrachtError naming the years."""
+    """The last year in which every column of ``columns`` holds data; VeerkrachtError naming the years, or the
+    columns when one is not in the table at all (a typo)."""
+    for column in columns:
+        if find_column(offer.all_columns, [column]) is None:
+            raise VeerkrachtError(
+                f"'{label}': kolom '{column}' staat niet in '{offer.name}'. {column_list(offer.all_columns, column)}"
+            )
     years = [y for y in offer.years if all(offer.has(c, y) for c in columns)]
     if not years:
         raise VeerkrachtError(

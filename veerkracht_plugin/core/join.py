@@ -19,7 +19,7 @@ from .codes import (
     normalise_code,
     short_code,
 )
-from .numbers import convert_columns
+from .columns import convert_columns
 
 TABLE_KEY_CANDIDATES = [
     "bu_code",
@@ -105,6 +105,8 @@ def prepare_table(
         notes.append(f"{int((~keep).sum())} regels zonder code in kolom '{key_column}' overgeslagen.")
     level_of = {code: code_level(code) for code in set(codes.tolist())}  # a long table repeats each code
     levels = pd.Series([level_of[code] for code in codes.tolist()], index=codes.index, dtype=object)
+    if keep.any() and levels[keep].isna().all():
+        raise VeerkrachtError(not_cbs_codes(name, key_column, frame[key_column][keep]))
     other_level = keep & (levels != level)
     recs_column = find_column(frame.columns, [LEVEL_COLUMN])
     if recs_column is not None:
@@ -131,17 +133,35 @@ def prepare_table(
 
     excluded = {key_column, year_column, recs_column} - {None}
     available = value_columns if value_columns is not None else [c for c in frame.columns if c not in excluded]
-    chosen = _chosen_fields(available, fields, name)
+    chosen, spelled = _chosen_fields(available, fields, name)
     columns, values = convert_columns(frame, chosen, name, row_label, zeros_as_missing, notes, warnings)
-    columns = [(f"{prefix}{column}", kind) for column, kind in columns]
+    columns = [(f"{prefix}{spelled.get(column, column)}", kind) for column, kind in columns]
     rows = dict(zip(codes.tolist(), zip(*values))) if values else {c: () for c in codes}
     gemeenten = {gemeente_of(code) for code in rows} - {None}
     return PreparedTable(columns, rows, key_column, year_column, notes, warnings, gemeenten)
 
 
+def not_cbs_codes(name, key_column, raw):
+    """Dutch message: the code column holds no CBS area code at all (a gemeente's own gebiedscodes)."""
+    examples = ", ".join(f"'{v}'" for v in pd.unique(raw.astype(str).str.strip())[:3])
+    return (
+        f"Tabel '{name}': kolom '{key_column}' heeft geen CBS-gebiedscodes (BU + 8 tekens voor een buurt, WK + 6 "
+        f"voor een wijk, GM + 4 voor een gemeente) maar waarden als {examples}. Zijn het de eigen gebiedscodes van "
+        "een gemeente (zoals Amsterdam ze heeft)? Gebruik een tabel met CBS-buurtcodes, of kies bij 'Codekolom in "
+        "de tabel' een kolom met CBS-codes."
+    )
+
+
 def _codes(frame, name, key_column, level, gemeente, notes):
     """Normalised codes; codes without their gemeente part completed from a gemeente column or the layer."""
     raw = frame[key_column].astype(str)
+    spaced = raw.str.strip().str.contains(r"\s", regex=True)
+    if spaced.any():
+        example = raw[spaced].iloc[0].strip()
+        notes.append(
+            f"Tabel '{name}': {int(spaced.sum())} codes in kolom '{key_column}' met een spatie erin (zoals "
+            f"'{example}') gelezen zonder spatie ({normalise_code(example, level)})."
+        )
     short_values = {value for value in pd.unique(raw) if len(value) < 12 and short_code(value, level) is not None}
     short = raw.isin(short_values)
     if not short.any():
@@ -278,12 +298,15 @@ def _refuse_duplicates(codes, name, key_column, year_column):
 
 
 def _chosen_fields(available, fields, name):
+    """(the table's columns, {column: the name asked for}): 'AFW' in the table gives a field named 'afw' when
+    'afw' was asked for, so the steps after the join find it."""
     if not fields:
-        return list(available)
+        return list(available), {}
     lookup = {str(c).lower(): c for c in available}
-    chosen = []
+    chosen, spelled = [], {}
     for wanted in fields:
         if str(wanted).lower() not in lookup:
             raise VeerkrachtError(f"Tabel '{name}': kolom '{wanted}' bestaat niet. {column_list(available, wanted)}")
         chosen.append(lookup[str(wanted).lower()])
-    return chosen
+        spelled[chosen[-1]] = wanted
+    return chosen, spelled

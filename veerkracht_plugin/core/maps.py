@@ -104,8 +104,17 @@ class MapComputer:
         self.n = len(self.frame)
         self.out = pd.DataFrame(index=self.frame.index)
         self.reports = {}
-        self.enough_inhabitants = self._inhabitant_mask()
+        self.repeated = self._repeated()
+        self.enough_inhabitants = self._inhabitant_mask() & ~self.repeated
         self.gemeente = self._gemeenten()
+
+    def _repeated(self):
+        """Rows whose buurtcode came before: a buurt counts once in every reference set, and gets its first row's
+        classes (``duplicate_codes`` says which)."""
+        if "code" not in self.frame.columns:
+            return np.zeros(self.n, dtype=bool)
+        codes = self.frame["code"].astype(str).str.strip().str.upper()
+        return (codes.duplicated() & self.frame["code"].notna() & (codes != "")).to_numpy()
 
     def _gemeenten(self):
         """GM code of every buurt, taken from its code (BU03440111 -> GM0344); None when not a CBS code."""
@@ -303,6 +312,10 @@ class MapComputer:
     def compute(self):
         for map_id in MAP_IDS:
             getattr(self, map_id)()
+        if self.repeated.any():  # each repeated row as its first row
+            codes = self.frame["code"].astype(str).str.strip().str.upper()
+            first = pd.Series(np.arange(self.n)).groupby(codes.to_numpy()).transform("first").to_numpy()
+            self.out = self.out.iloc[first].set_index(self.out.index)
         return self.out, [self.reports[m] for m in MAP_IDS]
 
 

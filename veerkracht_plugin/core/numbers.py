@@ -15,25 +15,26 @@ How a column of text is read (``parse_numbers``), so that anyone can predict it:
   it was read; the caller logs it with the column's name.
 - ``inf``, ``-Infinity``, ``NaN`` as text and numbers too large for a float (``1e400``) are not numbers: they
   become missing and are listed in ``ParsedNumbers.bad`` with their row, so the caller can name them.
-- A column with some text among many numbers (``n.v.t.``, ``<5``) stays numeric when at most
-  ``MAX_TEXT_SHARE`` of its values are text; those values become missing and are listed in ``bad`` as well.
+- CBS' symbols: ``-`` is *nihil* and reads as 0 (counted in ``ParsedNumbers.nihil``); ``.`` (unknown or
+  secret) and ``x`` (secret) are missing and counted in ``ParsedNumbers.markers``; ``?``, ``n.v.t.``, ``<5``,
+  ``geheim``, ``*`` are missing and listed in ``ParsedNumbers.symbols``. None of them makes a column text.
+- ``35%`` and ``12,5 %`` are the number shown (35, 12.5); ``1 810`` (a space, also a non-breaking one, between
+  groups of three digits) is 1810.
+- A column with some other text among many numbers stays numeric when at most ``MAX_TEXT_SHARE`` of its values
+  are text; those values become missing and are listed in ``bad`` as well.
 """
 
-import functools
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .zeros import INHABITANT_COLUMNS, is_share_column, suspect_zeros
-
 MISSING_MARKERS = {
     "",
     ".",
     "x",
     "X",
-    "-",
     "nan",
     "NaN",
     "NULL",
@@ -54,6 +55,12 @@ MISSING_MARKERS = {
 MISSING_NUMBERS = (-99991, -99995, -99997, -99998, -99999999)
 # Read as missing silently in a number column; 'nan'/'NaN' are reported (they are often a broken export).
 QUIET_MARKERS = MISSING_MARKERS - {"nan", "NaN"}
+NIHIL = "-"  # CBS: nihil, i.e. 0
+COUNTED_MARKERS = {".": "CBS: cijfer onbekend of geheim", "x": "CBS: geheim", "X": "CBS: geheim"}
+# Missing too, and named in a warning: symbols of CBS and of users' own tables for 'no figure'.
+SYMBOLS = {"?", "n.v.t.", "n.v.t", "nvt", "geheim", "*", "**", "onbekend", "n.b.", "nb", "--"}
+_BELOW = re.compile(r"^<\s*\d+$")  # '<5': fewer than five, kept secret
+_SPACED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$")
 MAX_TEXT_SHARE = 0.2
 THOUSANDS_EVIDENCE_BELOW = 1000
 
@@ -74,6 +81,10 @@ class ParsedNumbers:
     values: pd.Series = None
     bad: list = field(default_factory=list)
     note: str = None
+    symbols: list = field(default_factory=list)  # [(index, text)] of CBS symbols read as missing
+    markers: dict = field(default_factory=dict)  # {'.' or 'x': count} read as missing
+    nihil: int = 0  # cells '-' read as 0
+    percent: int = 0  # cells '35%' read as 35
 
 
 def table_uses_decimal_comma(frame, columns=None):
@@ -97,11 +108,17 @@ def parse_numbers(column, name="", typed=False, decimal_comma_table=False, delim
         numbers = numbers.mask(numbers.isin(MISSING_NUMBERS) | np.isinf(numbers))
         return ParsedNumbers(numbers, bad)
     text = column.astype(str).str.strip()
+    counted = text[text.isin(COUNTED_MARKERS)]
+    found = {"markers": {k: int(v) for k, v in counted.value_counts().items()}} if len(counted) else {}
     quick = _plain_numbers(text, typed)
+    if quick is None or quick is _TEXT:  # only then can symbols be what stands in the way: look for them
+        text, symbols = _symbols(text)
+        found.update(symbols)
+        quick = _plain_numbers(text, typed) if symbols else quick
     if quick is _TEXT:
         return ParsedNumbers(None)
     if quick is not None:
-        return ParsedNumbers(quick)
+        return ParsedNumbers(quick, **found)
     not_a_number = text.str.match(_NOT_A_NUMBER)
     text = text.mask(text.isin(QUIET_MARKERS) | not_a_number)
     present = text.notna()
@@ -127,7 +144,35 @@ def parse_numbers(column, name="", typed=False, decimal_comma_table=False, delim
     numbers = numbers.mask(overflow | numbers.isin(MISSING_NUMBERS)).astype(float)
     reported = not_a_number | unreadable | overflow
     bad = [(index, str(column[index]).strip()) for index in reported[reported].index]
-    return ParsedNumbers(numbers, bad, note)
+    return ParsedNumbers(numbers, bad, note, **found)
+
+
+def _symbols(text):
+    """(text with CBS' symbols resolved, what was found): '-' -> '0', '35%' -> '35', '1 810' -> '1810';
+    '?', 'n.v.t.', '<5' ... -> '' (listed)."""
+    found = {}
+    nihil = text == NIHIL
+    if nihil.any():
+        found["nihil"] = int(nihil.sum())
+        text = text.mask(nihil, "0")
+    special = text.str.contains(r"[%<?*\s\u00a0\u202f]|^[a-zA-Z]", regex=True)
+    if not special.any():
+        return text, found
+    candidates = text[special]
+    symbol = candidates.str.lower().isin(SYMBOLS) | candidates.str.match(_BELOW)
+    if symbol.any():
+        found["symbols"] = list(candidates[symbol].items())
+        text = text.mask(symbol.reindex(text.index, fill_value=False), "")
+    percent = candidates[~symbol].str.match(r"^[+-]?[\d.,]+\s*%$")
+    if percent.any():
+        found["percent"] = int(percent.sum())
+        stripped = candidates[~symbol][percent].str.rstrip("%").str.strip()
+        text = text.mask(text.index.isin(stripped.index), stripped.reindex(text.index))
+    spaced = candidates[~symbol].str.match(_SPACED_THOUSANDS)
+    if spaced.any():
+        joined = candidates[~symbol][spaced].str.replace(r"[ \u00a0\u202f]", "", regex=True)
+        text = text.mask(text.index.isin(joined.index), joined.reindex(text.index))
+    return text, found
 
 
 def _plain_numbers(text, typed):
@@ -211,90 +256,3 @@ def _ambiguous_reading(undotted, decimal_comma_table, delimiter):
     if len(numbers) and numbers.notna().all() and (numbers.abs() < THOUSANDS_EVIDENCE_BELOW).all():
         return True, f"alle waarden zonder punt gehele getallen onder {THOUSANDS_EVIDENCE_BELOW} zijn"
     return False, "niets in de tabel op duizendtallen wijst"
-
-
-# ---- a table's chosen columns as the join writes them ----
-
-
-def is_code_column(name):
-    """Code columns stay text, so 0344 keeps its zero."""
-    name = str(name).lower()
-    return "code" in name or name.startswith("gwb_")
-
-
-def clean_text(column):
-    """A text column with the missing markers as None."""
-    text = column.astype(str).str.strip()
-    return text.mask(text.isin(MISSING_MARKERS), None)
-
-
-def convert_columns(frame, chosen, name, row_label, zeros_as_missing, notes, warnings):
-    """([(column, 'int'|'float'|'text')], [list of values per column]); what the user must know goes to
-    ``notes`` (log) or ``warnings``. ``row_label(index)`` names a row ('regel 7 (BU03440111)')."""
-    typed = frame.attrs.get("typed_columns", set())
-    delimiter = frame.attrs.get("delimiter")
-    comma = functools.lru_cache(maxsize=None)(  # asked only for an ambiguous column: reading it all is not free
-        lambda: table_uses_decimal_comma(frame, [c for c in frame.columns if not is_code_column(c)])
-    )
-    inhabitants = _inhabitants(frame, typed, comma, delimiter)
-    columns, values = [], []
-    for column in chosen:
-        parsed = (
-            None if is_code_column(column) else parse_numbers(frame[column], column, column in typed, comma, delimiter)
-        )
-        if parsed is None or parsed.values is None:
-            columns.append((column, "text"))
-            values.append(clean_text(frame[column]).tolist())
-            continue
-        numbers = parsed.values
-        if parsed.note:
-            (notes if comma() else warnings).append(f"Tabel '{name}', kolom '{column}': {parsed.note}")
-        if parsed.bad:
-            shown = ", ".join(f"{row_label(index)} '{text}'" for index, text in parsed.bad[:5])
-            more = f" en {len(parsed.bad) - 5} meer" if len(parsed.bad) > 5 else ""
-            warnings.append(
-                f"Tabel '{name}', kolom '{column}': {len(parsed.bad)} waarden zijn geen getal en zijn als "
-                f"ontbrekend gelezen: {shown}{more}."
-            )
-        zeros = suspect_zeros(numbers, inhabitants, is_share_column(column))
-        if zeros is not None:
-            mask, reason = zeros
-            others = numbers[numbers > 0]
-            shown = ", ".join(row_label(index) for index in mask[mask].index[:5])
-            what = (
-                "zijn als ontbrekend gelezen (nullen als ontbrekend)."
-                if zeros_as_missing
-                else "Zijn het ontbrekende waarden, kies dan 'Nullen die ontbrekend lijken als ontbrekend lezen'."
-            )
-            warnings.append(
-                f"Tabel '{name}', kolom '{column}': {int(mask.sum())} waarden zijn precies 0, {reason} (kleinste "
-                f"andere waarde {others.min():g}, mediaan {others.median():g}); bijvoorbeeld {shown}. CBS schrijft "
-                f"'.' voor ontbrekend en een Excel-export maakt daar vaak 0 van. Deze nullen {what}"
-            )
-            if zeros_as_missing:
-                numbers = numbers.mask(mask)
-        columns.append((column, _kind(numbers)))
-        values.append(_python_values(numbers, columns[-1][1]))
-    return columns, values
-
-
-def _inhabitants(frame, typed, comma, delimiter):
-    lower = {str(c).lower(): c for c in frame.columns}
-    for candidate in INHABITANT_COLUMNS:
-        if candidate in lower:
-            column = lower[candidate]
-            return parse_numbers(frame[column], column, column in typed, comma, delimiter).values
-    return None
-
-
-def _kind(numbers):
-    present = numbers.dropna()
-    if len(present) and np.all(np.mod(present, 1) == 0) and present.abs().max() < 2**53:
-        return "int"
-    return "float"
-
-
-def _python_values(numbers, kind):
-    if kind == "int":
-        return [None if v != v else int(v) for v in numbers.tolist()]
-    return [None if v != v else v for v in numbers.tolist()]

@@ -4,7 +4,8 @@ A total score where a deviation belongs makes every buurt 'uitstekend'; one infi
 standard deviation until every other buurt is 'gemiddeld'. The ranges are data (``plausibel`` in
 resources/kaarten.json, with their source); here only the rule:
 - values that are not finite (inf, -inf) are missing, and the warning names the column and codes;
-- when more than half of a column's present values lie outside its range, the column is refused.
+- when more than half of a column's present values lie outside its range, the column is refused;
+- a buurtcode that occurs more than once is named (``duplicate_codes``); the maps count it once.
 """
 
 import numpy as np
@@ -53,3 +54,21 @@ def check_columns(frame, field_of, catalogue=None):
                 f"(mediaan {present.median():.4g}). {limits['hint']}"
             )
     return frame, warnings, errors
+
+
+def duplicate_codes(frame, layer_name):
+    """A Dutch warning naming the buurtcodes that occur more than once in ``frame`` (column 'code'), or None."""
+    if "code" not in frame.columns:
+        return None
+    codes = frame["code"].dropna().astype(str).str.strip().str.upper()
+    counts = codes[codes != ""].value_counts()
+    doubled = counts[counts > 1]
+    if doubled.empty:
+        return None
+    shown = ", ".join(f"{code} ({n} keer)" for code, n in doubled.head(5).items())
+    more = f" en {len(doubled) - 5} andere" if len(doubled) > 5 else ""
+    return (
+        f"Laag '{layer_name}': {len(doubled)} buurtcodes staan meer dan eens in de laag: {shown}{more}. Elke buurt telt "
+        "één keer mee in de referentieset (de eerste rij); de andere rijen krijgen dezelfde klassen. Ontdubbel de "
+        "laag (bijvoorbeeld met 'Dubbele geometrieën verwijderen' of een filter) als het per ongeluk is."
+    )

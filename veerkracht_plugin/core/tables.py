@@ -6,6 +6,7 @@ cut-off download) is told in ``formats``; ragged rows and mixed delimiters are r
 import csv
 import io
 import re
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,10 +14,12 @@ import numpy as np
 import pandas as pd
 
 from . import VeerkrachtError
+from .codes import INVISIBLE
 from .formats import OLE_MAGIC, ZIP_MAGIC, decode_text, refuse_broken_zip, refuse_markup, refuse_ole
+from .header import HEADER_SEARCH_ROWS, find_header, is_data
 from .numbers import MISSING_MARKERS, MISSING_NUMBERS  # noqa: F401 (MISSING_NUMBERS: maps, vulnerability)
+from .sheets import formula_message, read_xlsx
 
-HEADER_SEARCH_ROWS = 30
 DELIMITERS = (";", ",", "\t", "|")
 DELIMITER_NAMES = {";": "';'", ",": "','", "\t": "tab", "|": "'|'"}
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -99,7 +102,8 @@ def _read_csv(path, raw):
     delimiter = _detect_delimiter(sample_lines)
     grid = list(csv.reader(sample_lines, delimiter=delimiter))
     _refuse_other_delimiter_header(path.name, grid, sample_lines, delimiter)
-    header_row = find_header_row(grid, path.name)
+    header = find_header(grid, path.name)
+    header_row = header.row
     # UTF-8 bytes without NA detection: pandas' fast path, the same text. The file's own bytes when they are
     # UTF-8 already: a national table is 10 MB, and its text need not stay beside them and the frame.
     data = io.BytesIO(raw if encoding == "UTF-8" else text.encode("utf-8"))
@@ -120,9 +124,14 @@ def _read_csv(path, raw):
             engine="c",
         )
     except pd.errors.ParserError as error:
-        raise VeerkrachtError(_ragged_message(path.name, error, delimiter, grid[header_row])) from error
+        raise VeerkrachtError(_ragged_message(path.name, error, delimiter, grid[header_row], data)) from error
     except (pd.errors.EmptyDataError, ValueError) as error:
         raise VeerkrachtError(f"Tabel '{path.name}' kan niet gelezen worden als CSV ({error}).") from error
+    if not isinstance(frame.index, pd.RangeIndex):  # every data line one field longer than the header
+        frame = _trailing_delimiter(frame, path.name, delimiter)
+    frame = frame.iloc[header.skip :]
+    if header.names:
+        frame.columns = header.names[: frame.shape[1]] + list(frame.columns[len(header.names) :])
     empty = frame.to_numpy() == ""
     filled = ~empty.all(axis=1)
     if not filled.all():  # blank lines; the index keeps the line numbers
@@ -133,6 +142,18 @@ def _read_csv(path, raw):
     if encoding not in ("UTF-8", "UTF-8 (met BOM)"):
         frame.attrs["notes"].append(f"Tabel '{path.name}' gelezen als {encoding}.")
     return frame
+
+
+def _trailing_delimiter(frame, name, delimiter):
+    """Data lines ending in a delimiter the header lacks ('a;b;c' over '1;2;3;'): pandas then takes the first
+    column for the row index. The extra last field is dropped when it is empty in every line."""
+    if (frame.iloc[:, -1] != "").any():
+        raise VeerkrachtError(
+            f"Tabel '{name}': de regels hebben een veld meer dan de kopregel ({frame.shape[1] + 1} tegen "
+            f"{frame.shape[1]}, scheidingsteken {DELIMITER_NAMES[delimiter]}). Ontbreekt er een kolomnaam?"
+        )
+    values = [frame.index.to_numpy()] + [frame.iloc[:, i].to_numpy() for i in range(frame.shape[1] - 1)]
+    return pd.DataFrame(dict(zip(frame.columns, values)), index=pd.RangeIndex(len(frame)), dtype=object)
 
 
 def _first_lines(text, count):
@@ -149,11 +170,11 @@ def _detect_delimiter(lines):
     """The candidate that splits the most lines into the same number (>1) of fields."""
     best, best_score = ",", -1
     for candidate in DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=candidate) if row]
-        if not counts:
+        counts = [len(row) for row in csv.reader(lines, delimiter=candidate) if len(row) > 1]
+        if not counts:  # title lines have one field with every candidate: only the lines it splits count
             continue
         width = max(set(counts), key=counts.count)
-        score = counts.count(width) * (width > 1) * width
+        score = counts.count(width) * width
         if score > best_score:
             best, best_score = candidate, score
     return best
@@ -166,8 +187,8 @@ def _refuse_other_delimiter_header(name, grid, lines, delimiter):
     if width < 2:
         return
     first_full = next(i for i, w in enumerate(widths) if w >= max(2, width // 2))
-    if first_full == 0 or widths[first_full - 1] != 1:
-        return
+    if first_full == 0 or widths[first_full - 1] != 1 or not is_data(grid[first_full]):
+        return  # the first full line is a header of its own: the line above it is a title
     line = lines[first_full - 1]
     for other in DELIMITERS:
         if other != delimiter and len(next(csv.reader([line], delimiter=other))) == len(grid[first_full]):
@@ -197,13 +218,15 @@ def _refuse_mixed_delimiters(name, frame, empty, delimiter, header_row):
             )
 
 
-def _ragged_message(name, error, delimiter, header):
+def _ragged_message(name, error, delimiter, header, data):
     match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
     if not match:
         return f"Tabel '{name}' kan niet gelezen worden als CSV: de regels hebben niet evenveel velden."
     expected, line, saw = match.groups()
+    text = data.getvalue().decode("utf-8", errors="replace").splitlines()
+    offending = text[int(line) - 1] if int(line) <= len(text) else ""
     hint = ""
-    if delimiter == ",":
+    if delimiter == "," and re.search(r"\d,\d", offending):
         hint = " Staat er een getal met een decimale komma zonder aanhalingstekens (12,5)? Gebruik dan ';'."
     elif delimiter == ";":
         hint = " Staat er een ';' in een tekst zonder aanhalingstekens?"
@@ -214,16 +237,22 @@ def _ragged_message(name, error, delimiter, header):
 
 
 def _read_sheet(path, raw, sheet, note=None):
+    formulas, sheet_notes, percent = {}, [], {}
     if raw.startswith(ZIP_MAGIC):
         refuse_broken_zip(path, raw)
     try:
-        with pd.ExcelFile(io.BytesIO(raw)) as workbook:
-            names = [str(n) for n in workbook.sheet_names]
-            if sheet and sheet not in names:
-                raise VeerkrachtError(
-                    f"Tabel '{path.name}': werkblad '{sheet}' niet gevonden. Werkbladen: {', '.join(names)}."
-                )
-            frame = workbook.parse(sheet_name=sheet if sheet else 0, header=None, dtype=object)
+        if raw.startswith(ZIP_MAGIC) and _is_xlsx(raw):  # as Excel shows it: active sheet, percentages, formulas
+            rows, sheet, sheet_notes, formulas, percent = read_xlsx(path, raw, sheet)
+            frame = pd.DataFrame(rows, dtype=object)
+        else:
+            with pd.ExcelFile(io.BytesIO(raw)) as workbook:
+                names = [str(n) for n in workbook.sheet_names]
+                if sheet and sheet not in names:
+                    raise VeerkrachtError(
+                        f"Tabel '{path.name}': werkblad '{sheet}' niet gevonden. Werkbladen: {', '.join(names)}."
+                    )
+                frame = workbook.parse(sheet_name=sheet if sheet else 0, header=None, dtype=object)
+                sheet = sheet or names[0]
     except VeerkrachtError:
         raise
     except Exception as error:  # noqa: BLE001 (every reader error becomes one Dutch message, no traceback)
@@ -231,27 +260,46 @@ def _read_sheet(path, raw, sheet, note=None):
             f"Tabel '{path.name}' kan niet gelezen worden: het bestand is beschadigd of geen geldig Excel/ODS-"
             f"bestand ({type(error).__name__}). Open het in Excel of LibreOffice en sla het opnieuw op."
         ) from error
-    if frame.empty:
+    if frame.empty or frame.isna().all().all():
         raise VeerkrachtError(f"Tabel '{path.name}': het werkblad is leeg.")
     grid = frame.head(HEADER_SEARCH_ROWS).fillna("").astype(str).values.tolist()
-    header_row = find_header_row(grid, path.name)
-    header = [_cell_text(value) for value in frame.iloc[header_row]]
-    body = frame.iloc[header_row + 1 :].reset_index(drop=True)
+    header = find_header(grid, path.name)
+    header_row = header.row
+    names = header.names or [_cell_text(value) for value in frame.iloc[header_row]]
+    body = frame.iloc[header_row + 1 + header.skip :].reset_index(drop=True)
     typed = [
         position
         for position in range(body.shape[1])
         if body.iloc[:, position].map(_is_number_cell).all() and body.iloc[:, position].notna().any()
     ]
     body = body.apply(lambda column: column.map(_cell_text))
-    body.columns = header
+    body.columns = names
     body = body[(body != "").any(axis=1)]
     frame = _clean_header(body, path.name, header_row)
     frame.attrs.update(
-        first_row=header_row + 2, row_word="rij", typed_columns={frame.columns[i] for i in typed}, delimiter=None
+        first_row=header_row + 2 + header.skip,
+        row_word="rij",
+        typed_columns={frame.columns[i] for i in typed},
+        delimiter=None,
+        formulas={
+            frame.columns[position]: formula_message(path.name, sheet, frame.columns[position], [r + 1 for r in rows])
+            for position, rows in formulas.items()
+            if position < len(frame.columns)
+        },
     )
-    if note:
-        frame.attrs["notes"].insert(0, note)
+    frame.attrs["notes"] = ([note] if note else []) + sheet_notes
+    for position, count in percent.items():
+        if position < len(frame.columns):
+            frame.attrs["notes"].append(
+                f"Tabel '{path.name}', werkblad '{sheet}', kolom '{frame.columns[position]}': {count} cellen in "
+                "procenten opgemaakt (0,35 getoond als 35%), gelezen als het getoonde getal (35)."
+            )
     return frame
+
+
+def _is_xlsx(raw):
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        return "xl/workbook.xml" in archive.namelist()
 
 
 def _is_number_cell(value):
@@ -269,41 +317,10 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def find_header_row(grid, name):
-    """Index of the header: the first well-filled row whose cells are names, not numbers."""
-    filled = [sum(1 for cell in row if str(cell).strip()) for row in grid]
-    width = max(filled, default=0)
-    if width < 2:
-        raise VeerkrachtError(
-            f"Tabel '{name}': geen kopregel met kolomnamen gevonden in de eerste {len(grid)} regels "
-            "(minstens twee kolommen verwacht; klopt het scheidingsteken?)."
-        )
-    for index, row in enumerate(grid):
-        if filled[index] < max(2, width // 2):
-            continue
-        cells = [str(cell).strip() for cell in row if str(cell).strip()]
-        numeric = sum(1 for cell in cells if _looks_numeric(cell))
-        if numeric > len(cells) // 2:
-            raise VeerkrachtError(
-                f"Tabel '{name}': regel {index + 1} lijkt gegevens te bevatten ({', '.join(cells[:4])}, ...), "
-                "maar er staat geen kopregel met kolomnamen boven."
-            )
-        return index
-    raise VeerkrachtError(f"Tabel '{name}': geen kopregel met kolomnamen gevonden.")
-
-
-def _looks_numeric(text):
-    try:
-        float(text.replace(",", "."))
-        return True
-    except ValueError:
-        return False
-
-
 def _clean_header(frame, name, header_row):
     columns = []
     for position, column in enumerate(frame.columns):
-        column = str(column).strip()
+        column = INVISIBLE.sub(" ", str(column)).strip()
         if not column or column.lower().startswith("unnamed:") or column == "nan":
             column = f"kolom_{position + 1}"
         columns.append(column)

@@ -10,13 +10,19 @@ ZEROS_GAP_STEPS = 3  # ... and at least this many steps of the column's resoluti
 ZEROS_MIN_INHABITANTS = 1000  # a share of 0 in a buurt with this many inhabitants is suspect (rule B)
 SHARE_PREFIXES = ("p_", "perc", "percentage", "aandeel")
 INHABITANT_COLUMNS = ("a_inw", "aantal_inwoners", "aant_inw", "inwoners")
+# Figures that cannot be 0 where CBS publishes one (rule C): the mean WOZ value, the share of occupied dwellings.
+NEVER_ZERO_NAMES = ("woz", "p_bewndw", "bewoond")
 
 
 def is_share_column(name):
     return str(name).lower().startswith(SHARE_PREFIXES)
 
 
-def suspect_zeros(values, inhabitants=None, share=False):
+def is_never_zero_column(name):
+    return any(part in str(name).lower() for part in NEVER_ZERO_NAMES)
+
+
+def suspect_zeros(values, inhabitants=None, share=False, never_zero=False):
     """(mask, reason in Dutch) of the exact zeros of ``values`` that look like missing values written as 0,
     or None when there are none.
 
@@ -29,10 +35,18 @@ def suspect_zeros(values, inhabitants=None, share=False):
     Rule B, a share of 0 where people live: for a share column (``SHARE_PREFIXES``) with an inhabitants column,
     rule A applied to the buurten with at least ``ZEROS_MIN_INHABITANTS`` inhabitants only; the zeros found are
     those of populated buurten (a buurt without inhabitants may well have a share of 0).
+
+    Rule C, a figure that cannot be 0 (``NEVER_ZERO_NAMES``: WOZ value, % occupied dwellings): any zeros among
+    real values, fewer than ``ZEROS_MAX_SHARE`` of them; CBS publishes '.' there, never 0.
     """
     mask = _far_zeros(values)
     if mask is not None:
         return mask, "ver van de andere waarden"
+    if never_zero:
+        present = values.dropna()
+        count = int((present == 0).sum())
+        if count and count < ZEROS_MAX_SHARE * len(present) and not (present < 0).any():
+            return (values == 0).fillna(False), "in een kolom waarin 0 niet voorkomt (WOZ-waarde, % bewoond)"
     if not share or inhabitants is None:
         return None
     populated = (inhabitants >= ZEROS_MIN_INHABITANTS).reindex(values.index, fill_value=False)
