@@ -260,7 +260,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     def _chain(self, parameters, context, feedback):
         from ..veerkracht_plugin.core import VeerkrachtError
         from .make_maps_plan import make_plan
-        from .same_geopackage import fill_in
+        from .same_geopackage import fill_in, layer_in_geopackage
 
         feedback.setProgressText(self.tr("Jaren en kolommen bepalen"))
         feedback.setProgress(1)
@@ -268,6 +268,8 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             parameters, notes, warnings = fill_in(self, parameters, context)
         except VeerkrachtError as error:
             raise QgsProcessingException(str(error)) from error
+        buurten = layer_in_geopackage(parameters[self.INPUT], context)
+        self._buurt_source = f"{buurten[0]}|layername={buurten[1]}" if buurten and buurten[1] else ""
         plan = make_plan(self, parameters, context, feedback)
         plan.notes[:0], plan.warnings[:0] = notes, warnings
         for note in plan.notes:
@@ -473,6 +475,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             context.layerToLoadOnCompletionDetails(self._output).name = name
             processor = post_processor(context, self._output)
             processor.styled = (self._active, name)
+            processor.source = self._buurt_source
             if processor.metadata:  # the reference set as makemaps knows it, with the start-year layer
                 processor.metadata = (self._reference, processor.metadata[1])
         return {self.OUTPUT: self._output, self.REFERENCE: self._reference}
@@ -482,5 +485,5 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         from .map_results import store_in_geopackage
 
         if getattr(self, "_output", None):
-            store_in_geopackage(self._output, self._active, self._reference, feedback)
+            store_in_geopackage(self._output, self._active, self._reference, feedback, self._buurt_source)
         return {}
