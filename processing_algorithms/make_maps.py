@@ -20,6 +20,7 @@ from qgis.core import (
 from ..veerkracht_plugin.compat import ANY_VECTOR, INTEGER, POLYGON_SOURCE, RD_NEW_AUTHID
 from .apply_styles import map_choice_parameter
 from .base import VeerkrachtAlgorithm, run_child, year_parameter
+from .crs_guard import AS_RD, AS_WGS84, REPROJECT, assigned_crs
 
 POOR_JOIN_SHARE = 0.5
 
@@ -280,12 +281,14 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         zeros_as_missing = self.parameterAsBoolean(parameters, self.ZEROS_AS_MISSING, context)
         has_table = parameters.get(self.KERNCIJFERS_END) not in (None, "")
         national = parameters.get(self.REFERENTIE) not in (None, "")
-        reproject = national or self.parameterAsSource(parameters, self.INPUT, context).sourceCrs().authid() != (
-            RD_NEW_AUTHID
-        )
-        # step 0 was the plan; then one step per child: reprojection, two Leefbaarometer joins, the kerncijfers
+        crs_action, crs_warning = self._crs_plan(parameters, context)
+        if crs_warning:
+            feedback.pushWarning(crs_warning)
+        assign = crs_action in (AS_RD, AS_WGS84)
+        reproject = national or crs_action in (REPROJECT, AS_WGS84)
+        # step 0 was the plan; then one step per child: CRS, reprojection, two Leefbaarometer joins, the kerncijfers
         # joins, the index and the maps
-        steps = 1 + reproject + 2 + has_table + bool(plan.table_start) + 2
+        steps = 1 + assign + reproject + 2 + has_table + bool(plan.table_start) + 2
         multi = QgsProcessingMultiStepFeedback(steps, feedback)
         progress = {"step": 1}
         poor_joins = []
@@ -318,6 +321,12 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             return result["OUTPUT"]
 
         buurten = parameters[self.INPUT]
+        if assign:
+            buurten = child(
+                "native:assignprojection",
+                {"INPUT": buurten, "CRS": assigned_crs(crs_action), "OUTPUT": "TEMPORARY_OUTPUT"},
+                self.tr("Coördinatenstelsel van de buurtlaag vastleggen"),
+            )["OUTPUT"]
         if reproject:
             reprojected = child(
                 "native:reprojectlayer",
@@ -442,6 +451,15 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                 ).format("; ".join(poor_joins))
             )
         return self._finish(parameters, context, result, plan)
+
+    def _crs_plan(self, parameters, context):
+        """What the buurt layer's coordinates are (crs_guard), before anything is reprojected or written."""
+        from .crs_guard import CrsError, crs_plan
+
+        try:
+            return crs_plan(self.parameterAsSource(parameters, self.INPUT, context), context.transformContext())
+        except CrsError as problem:
+            raise QgsProcessingException(str(problem)) from problem
 
     def _finish(self, parameters, context, result, plan):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
