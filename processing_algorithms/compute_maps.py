@@ -143,6 +143,7 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
             waarde, klasse, label = field_names(map_id)
             new_columns += [(waarde, "float"), (klasse, "int"), (label, "text")]
         fields, kept = output_fields(source.fields(), new_columns, feedback)
+        self._check_coordinates(source, features, frame.get("code"))
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, source.wkbType(), source.sourceCrs()
         )
@@ -162,6 +163,30 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
     def after_commit(self, results, context):
         if context.willLoadLayerOnCompletion(results[self.OUTPUT]):
             post_processor(context, results[self.OUTPUT]).metadata = self._metadata
+
+    def _check_coordinates(self, source, features, codes):
+        """Refuse, in Dutch, to write what would be a GeoPackage without CRS (srs_id 0) or with inf coordinates
+        (issue 24): 'Veerkrachtkaarten maken' repairs such a buurt layer, this algorithm only writes."""
+        from .crs_guard import finite, unknown
+
+        broken = [i for i, f in enumerate(features) if f.hasGeometry() and not finite(f.geometry().boundingBox())]
+        if broken:
+            shown = ", ".join(str(codes.iloc[i]) if codes is not None else f"object {i + 1}" for i in broken[:5])
+            raise QgsProcessingException(
+                self.tr(
+                    "Laag '{}': {} buurten hebben coördinaten die geen getal zijn (inf of nan), zoals {}. De laag is "
+                    "met een verkeerd coördinatenstelsel omgerekend: maak hem opnieuw of gebruik 'Veerkrachtkaarten "
+                    "maken', dat het coördinatenstelsel controleert."
+                ).format(source.sourceName(), len(broken), shown)
+            )
+        if any(f.hasGeometry() for f in features[:1]) and unknown(source.sourceCrs()):
+            raise QgsProcessingException(
+                self.tr(
+                    "Laag '{}' heeft geen coördinatenstelsel: de kaarten zouden er ook geen krijgen. Stel het "
+                    "coördinatenstelsel van de laag in (Eigenschappen > Bron) of gebruik 'Veerkrachtkaarten maken', "
+                    "dat RD New herkent."
+                ).format(source.sourceName())
+            )
 
     def _check_exists(self, source, parameter, field):
         from ..veerkracht_plugin.core.join import column_list

@@ -20,6 +20,7 @@ from qgis.core import (
 from ..veerkracht_plugin.compat import ANY_VECTOR, INTEGER, POLYGON_SOURCE, RD_NEW_AUTHID
 from .apply_styles import map_choice_parameter
 from .base import VeerkrachtAlgorithm, run_child, year_parameter
+from .crs_guard import AS_RD, AS_WGS84, REPROJECT, assigned_crs
 
 POOR_JOIN_SHARE = 0.5
 
@@ -261,7 +262,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     def _chain(self, parameters, context, feedback):
         from ..veerkracht_plugin.core import VeerkrachtError
         from .make_maps_plan import make_plan
-        from .same_geopackage import fill_in
+        from .same_geopackage import fill_in, layer_in_geopackage
 
         feedback.setProgressText(self.tr("Jaren en kolommen bepalen"))
         feedback.setProgress(1)
@@ -269,6 +270,8 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             parameters, notes, warnings = fill_in(self, parameters, context)
         except VeerkrachtError as error:
             raise QgsProcessingException(str(error)) from error
+        buurten = layer_in_geopackage(parameters[self.INPUT], context)
+        self._buurt_source = f"{buurten[0]}|layername={buurten[1]}" if buurten and buurten[1] else ""
         plan = make_plan(self, parameters, context, feedback)
         plan.notes[:0], plan.warnings[:0] = notes, warnings
         for note in plan.notes:
@@ -279,12 +282,14 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         zeros_as_missing = self.parameterAsBoolean(parameters, self.ZEROS_AS_MISSING, context)
         has_table = parameters.get(self.KERNCIJFERS_END) not in (None, "")
         national = parameters.get(self.REFERENTIE) not in (None, "")
-        reproject = national or self.parameterAsSource(parameters, self.INPUT, context).sourceCrs().authid() != (
-            RD_NEW_AUTHID
-        )
-        # step 0 was the plan; then one step per child: reprojection, two Leefbaarometer joins, the kerncijfers
+        crs_action, crs_warning = self._crs_plan(parameters, context)
+        if crs_warning:
+            feedback.pushWarning(crs_warning)
+        assign = crs_action in (AS_RD, AS_WGS84)
+        reproject = national or crs_action in (REPROJECT, AS_WGS84)
+        # step 0 was the plan; then one step per child: CRS, reprojection, two Leefbaarometer joins, the kerncijfers
         # joins, the index and the maps
-        steps = 1 + reproject + 2 + has_table + bool(plan.table_start) + 2
+        steps = 1 + assign + reproject + 2 + has_table + bool(plan.table_start) + 2
         multi = QgsProcessingMultiStepFeedback(steps, feedback)
         progress = {"step": 1}
         poor_joins = []
@@ -317,6 +322,12 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             return result["OUTPUT"]
 
         buurten = parameters[self.INPUT]
+        if assign:
+            buurten = child(
+                "native:assignprojection",
+                {"INPUT": buurten, "CRS": assigned_crs(crs_action), "OUTPUT": "TEMPORARY_OUTPUT"},
+                self.tr("Coördinatenstelsel van de buurtlaag vastleggen"),
+            )["OUTPUT"]
         if reproject:
             reprojected = child(
                 "native:reprojectlayer",
@@ -442,6 +453,15 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             )
         return self._finish(parameters, context, result, plan)
 
+    def _crs_plan(self, parameters, context):
+        """What the buurt layer's coordinates are (crs_guard), before anything is reprojected or written."""
+        from .crs_guard import CrsError, crs_plan
+
+        try:
+            return crs_plan(self.parameterAsSource(parameters, self.INPUT, context), context.transformContext())
+        except CrsError as problem:
+            raise QgsProcessingException(str(problem)) from problem
+
     def _finish(self, parameters, context, result, plan):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
         from ..veerkracht_plugin.layer_queries import gemeente_names
@@ -474,6 +494,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             context.layerToLoadOnCompletionDetails(self._output).name = name
             processor = post_processor(context, self._output)
             processor.styled = (self._active, name)
+            processor.source = self._buurt_source
             if processor.metadata:  # the reference set as makemaps knows it, with the start-year layer
                 processor.metadata = (self._reference, processor.metadata[1])
         return {self.OUTPUT: self._output, self.REFERENCE: self._reference}
@@ -483,5 +504,5 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         from .map_results import store_in_geopackage
 
         if getattr(self, "_output", None):
-            store_in_geopackage(self._output, self._active, self._reference, feedback)
+            store_in_geopackage(self._output, self._active, self._reference, feedback, self._buurt_source)
         return {}

@@ -7,8 +7,9 @@ from collections import deque
 from qgis.core import QgsDataProvider, QgsProcessingLayerPostProcessorInterface, QgsVectorLayer
 
 
-def store_in_geopackage(output, active_map_id, reference, feedback):
-    """Styles and the reference set inside a GeoPackage output; a warning when the metadata cannot be saved."""
+def store_in_geopackage(output, active_map_id, reference, feedback, source=""):
+    """Styles, the reference set and the buurt layer's ``source`` inside a GeoPackage output; a warning when the
+    metadata cannot be saved."""
     if not (isinstance(output, str) and ".gpkg" in output.lower()):
         return
     from osgeo import gdal
@@ -18,12 +19,12 @@ def store_in_geopackage(output, active_map_id, reference, feedback):
     before = gdal.GetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", None)
     gdal.SetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF")
     try:
-        _store(output, active_map_id, reference, feedback)
+        _store(output, active_map_id, reference, feedback, source)
     finally:
         gdal.SetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", before)
 
 
-def _store(output, active_map_id, reference, feedback):
+def _store(output, active_map_id, reference, feedback, source):
     from ..veerkracht_plugin.styling import apply_styles, store_styles_in_geopackage
 
     layer = QgsVectorLayer(_with_layer_name(output), "veerkrachtkaarten", "ogr")
@@ -35,10 +36,26 @@ def _store(output, active_map_id, reference, feedback):
     metadata = layer.metadata()
     metadata.setTitle("Veerkrachtkaarten")
     metadata.setAbstract(reference)
+    with_source(metadata, source)
     layer.setMetadata(metadata)
     message, ok = layer.saveDefaultMetadata()
     if not ok:
         feedback.pushWarning(f"Metadata niet opgeslagen: {message}")
+
+
+def with_source(metadata, source):
+    """``metadata`` with a link to the buurt layer the maps were made from (the atlas finds the wijken of an
+    open-data GeoPackage beside it), replacing an earlier one."""
+    from qgis.core import QgsAbstractMetadataBase
+
+    from ..veerkracht_plugin.atlas_wijken import BUURT_SOURCE_LINK
+
+    if not source:
+        return metadata
+    links = [link for link in metadata.links() if link.name != BUURT_SOURCE_LINK]
+    links.append(QgsAbstractMetadataBase.Link(BUURT_SOURCE_LINK, "GeoPackage", source))
+    metadata.setLinks(links)
+    return metadata
 
 
 def _with_layer_name(uri):
@@ -90,6 +107,7 @@ class ResultPostProcessor(QgsProcessingLayerPostProcessorInterface):
         super().__init__()
         self.metadata = None  # (summary, details)
         self.styled = None  # (active map id, layer name)
+        self.source = ""  # the buurt layer the maps were made from (a GeoPackage uri), for the metadata
         ResultPostProcessor.alive.append(self)
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
@@ -99,7 +117,7 @@ class ResultPostProcessor(QgsProcessingLayerPostProcessorInterface):
             metadata.setTitle("Veerkrachtkaarten")
             metadata.setAbstract(summary + "\n\n" + "\n".join(details))
             metadata.setKeywords({"veerkracht": ["veerkrachtkaarten", "Leefbaarometer 3.0", "CBS"]})
-            layer.setMetadata(metadata)
+            layer.setMetadata(with_source(metadata, self.source))
         if self.styled:
             self._style(layer, context.project(), *self.styled)
 

@@ -3,12 +3,12 @@ active layer) taken from the GeoPackage the buurt layer comes from, as 'Open dat
 leefbaarometer and the buurt layer of a start year beside buurten_<eindjaar>. Each choice is said in the log."""
 
 import re
-import sqlite3
 from pathlib import Path
 
 from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils, QgsProviderRegistry
 
 from ..veerkracht_plugin.core import VeerkrachtError
+from ..veerkracht_plugin.geopackage import geopackage_tables
 
 LBM_TABLE, LBM_NATIONAL_TABLE = "leefbaarometer", "leefbaarometer_nl"
 BUURTEN_TABLE = re.compile(r"buurten_(\d{4})$")
@@ -36,15 +36,6 @@ def layer_in_geopackage(value, context):
     name = parts.get("layerName") or ""
     tables = geopackage_tables(path)
     return str(Path(path).resolve()), name or (tables[0] if len(tables) == 1 else "")
-
-
-def geopackage_tables(path):
-    """The names of the layers and tables of a GeoPackage (its gpkg_contents), read only."""
-    try:
-        with sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True) as db:
-            return [row[0] for row in db.execute("select table_name from gpkg_contents")]
-    except sqlite3.Error:
-        return []
 
 
 def fill_in(alg, parameters, context):

@@ -42,8 +42,9 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         "(signalering, wijken omlijnd), dan per wijk een pagina met de gekozen kaarten naast elkaar (zoomend op de "
         "wijk, de buren vervaagd), een tabel van de buurten met hun signalering, de handelingsperspectieven voor de "
         "klassen die voorkomen, bronnen, referentieset, datum, schaalstok en noordpijl.\n\n"
-        "Zonder wijklaag worden wijken gemaakt door de buurten samen te voegen op de wijkcode in de buurtcode, "
-        "genoemd 'Wijk 01' enzovoort. Met een wijklaag komt een buurt in de wijk met zijn wijkcode; heeft de "
+        "Zonder wijklaag komen de wijken uit het GeoPackage van 'Open data ophalen' waar de buurtlaag uit komt "
+        "(wijken_<jaar>); anders worden ze gemaakt door de buurten samen te voegen op de wijkcode in de buurtcode, "
+        "met de wijknamen uit de buurtlaag (veld wijknaam) of anders gemeente en wijkcode als titel. Met een wijklaag komt een buurt in de wijk met zijn wijkcode; heeft de "
         "wijklaag die code niet (wijken van een ander jaar), dan in de wijk waarmee hij het meest overlapt. Het "
         "logboek zegt hoeveel buurten op code en hoeveel op ligging zijn ingedeeld.\n\n"
         "Heeft geen buurt een veerkracht signalering (bijvoorbeeld zonder kerncijfers van een beginjaar), dan "
@@ -183,6 +184,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             remove_coverage,
             save_coverage,
         )
+        from ..veerkracht_plugin.atlas_wijken import fetched_wijken
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
         from ..veerkracht_plugin.layer_queries import is_veerkracht_layer
 
@@ -206,6 +208,15 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             g.strip() for g in self.parameterAsString(parameters, self.GEMEENTE, context).split(",") if g.strip()
         ]
         wijken = self.parameterAsVectorLayer(parameters, self.WIJKEN, context)
+        if wijken is None:
+            wijken = fetched_wijken(layer)
+            if wijken is not None:
+                feedback.pushInfo(
+                    self.tr(
+                        "Geen wijklaag opgegeven: de wijken komen uit laag '{}' van {}, het GeoPackage van 'Open data "
+                        "ophalen' waar de buurten van deze kaarten uit komen."
+                    ).format(wijken.name(), wijken.source().split("|")[0])
+                )
         maps = [MAP_IDS[i] for i in sorted(self.parameterAsEnums(parameters, self.MAPS, context))] or list(MAP_IDS)
         template = Path(self.parameterAsFile(parameters, self.TEMPLATE, context) or TEMPLATE_PATH)
         overview_template = Path(

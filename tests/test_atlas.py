@@ -122,7 +122,7 @@ def test_wijken_from_buurt_codes_get_titles(project_layer, tmp_path):
     labels = [i for i in layout.items() if isinstance(i, QgsLayoutItemLabel)]
     assert layout.itemById("kaart_4") is None  # three maps chosen: six cells removed
     assert layout.itemById("kaarttitel_1").text() == "7. Veerkracht signalering (absoluut)"
-    assert atlas_texts(layout, "titel")[0] == "Wijk 01"
+    assert atlas_texts(layout, "titel")[0] == "Utrecht, wijk WK034401"
     assert labels
 
 

@@ -418,3 +418,20 @@ def test_the_buurten_table_fits_inside_its_frame_and_the_page(project_layer, tmp
             assert table.totalWidth() <= frame.rect().width() + 0.01, atlas.nameForPage(page)
     finally:
         atlas.endRender()
+
+
+def test_a_new_atlas_layout_opens_unmodified(project_layer, tmp_path):
+    """Issue 24: the designer showed the layouts as edited. Loading the template left QGIS' item creations
+    ('Create Label', 'Create Map', ...) on each layout's undo stack: Undo took the atlas apart."""
+    project = QgsProject.instance()
+    result = run("wijkatlas", {"INPUT": project_layer.id(), "MAPS": [6], "OUTPUT": str(tmp_path / "a.pdf")})
+    for name in (result["LAYOUT"], result["LAYOUT_OVERVIEW"]):
+        stack = project.layoutManager().layoutByName(name).undoStack().stack()
+        assert stack.count() == 0 and stack.isClean(), [stack.command(i).text() for i in range(stack.count())]
+    assert project.write(str(tmp_path / "p.qgz")) and not project.isDirty()
+    layout = project.layoutManager().layoutByName(result["LAYOUT"])
+    layout.refresh()  # as the designer does when it opens the layout, then pages through the atlas
+    layout.atlas().beginRender()
+    layout.atlas().seekTo(1)
+    layout.atlas().endRender()
+    assert not project.isDirty() and layout.undoStack().stack().count() == 0

@@ -100,7 +100,7 @@ def test_atlas_again_and_again_in_one_process(maps_gpkg, tmp_path, mode):
         assert result["pages"] == UTRECHT_PAGES
         assert pdf_pages(result["pdf"]) == UTRECHT_PAGES
         # replaced, not added again
-        assert result["layouts"] == ["Veerkracht atlas GM0344 – overzicht", "Veerkracht atlas GM0344 – wijken"]
+        assert result["layouts"] == ["Veerkracht atlas Utrecht – overzicht", "Veerkracht atlas Utrecht – wijken"]
         assert result["coverage_layers"] == 1
         assert result["input_layers"] == (1 if mode == "path" else 0)
     assert sorted(p.name for p in tmp_path.iterdir()) == [

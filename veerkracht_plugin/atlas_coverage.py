@@ -15,15 +15,16 @@ from qgis.core import (
 )
 
 from .atlas_template import ON_OVERVIEW_PAGE, ON_WIJK_PAGE, AtlasError
-from .atlas_wijken import assign, read_wijk_layer
+from .atlas_wijken import BUURT_WIJK_NAME_FIELDS, assign, read_wijk_layer
 from .compat import NO_GEOMETRY, RD_NEW_AUTHID, as_python, make_field, rd_new, text_or_none
 from .core.catalogue import class_labels, field_names
-from .core.codes import code_level, gemeente_of, normalise_code
+from .core.codes import code_level, gemeente_of, normalise_code, wijk_of
 from .core.join import LAYER_KEY_CANDIDATES, find_column
 from .geometry import rd_copy
 from .geopackage import write_layer
 from .layer_queries import GEMEENTE_NAME_FIELDS
 from .paths import RESOURCES_DIR
+from .sources.gemeenten import gemeenten as national_gemeenten
 from .styling import style_name
 
 PERSPECTIVES_PATH = RESOURCES_DIR / "handelingsperspectieven.json"
@@ -66,6 +67,8 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
     if code_field is None:
         raise AtlasError(f"Laag '{layer.name()}' heeft geen buurtcodeveld (zoals buurtcode of statcode).")
     gm_name_field = find_column(layer.fields().names(), GEMEENTE_NAME_FIELDS)
+    wijk_name_field = find_column(layer.fields().names(), BUURT_WIJK_NAME_FIELDS) if wijken is None else None
+    own_names = {}  # wijk code -> the wijk name in the buurt layer
     rd = rd_new()
     to_rd = QgsCoordinateTransform(layer.crs(), rd, layer.transformContext())
     klasse = field_names("signalering")[1]
@@ -85,8 +88,14 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
         name = text_or_none(feature[gm_name_field]) if gm_name_field else None
         if name:
             gemeente_names[gemeente] = name
+        wijk_name = text_or_none(feature[wijk_name_field]) if wijk_name_field else None
+        if wijk_name:
+            own_names.setdefault(wijk_of(code), wijk_name)
         features.append((code, gemeente, feature))
     wanted = _chosen_gemeenten(layer, code_field, gemeenten, found, gemeente_names, other_levels)
+    for gemeente, name in national_gemeenten():  # the CBS list names what the layer does not (a layer with codes only)
+        if gemeente in wanted:
+            gemeente_names.setdefault(gemeente, name)
     if other_levels and feedback is not None:
         feedback.pushWarning(
             f"{len(other_levels)} objecten van laag '{layer.name()}' hebben geen buurtcode in veld '{code_field}' "
@@ -108,6 +117,8 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
             feedback.pushInfo(assignment.message(wijken.name()))
         for gemeente, name in wijk_layer.gemeente_names.items():
             gemeente_names.setdefault(gemeente, name)
+    elif feedback is not None:
+        feedback.pushInfo(_wijk_names_said(layer, wijk_name_field, own_names))
 
     members = defaultdict(list)  # wijk -> buurt codes
     wijk_gemeente = {}
@@ -155,7 +166,7 @@ def build_coverage(layer, gemeenten=None, wijken=None, feedback=None):
         )
         order += 1
         for wijk in wijk_codes:
-            name = (wijk_layer.names.get(wijk) if wijk_layer else None) or _wijk_default_name(wijk)
+            name = (wijk_layer.names if wijk_layer else own_names).get(wijk) or f"{gemeente_name}, wijk {wijk}"
             own = wijk_layer.shapes.get(wijk) if wijk_layer else None
             shape = own or QgsGeometry.unaryUnion([shapes[c] for c in members[wijk]])
             counts = defaultdict(int)
@@ -211,8 +222,15 @@ def choose_overview_map(layer, features):
     return chosen, f"Geen veerkracht signalering, want {why}; daarom toont deze pagina {style_name(chosen)}."
 
 
-def _wijk_default_name(code):
-    return f"Wijk {code[-2:]}"
+def _wijk_names_said(layer, name_field, names):
+    """Dutch, for the log of an atlas without wijk layer: where the titles of the wijk pages come from."""
+    if names:
+        return f"Wijknamen uit veld '{name_field}' van laag '{layer.name()}' ({len(names)} wijken)."
+    return (
+        f"Geen wijknamen: er is geen wijklaag en laag '{layer.name()}' heeft geen veld wijknaam. De wijkpagina's heten "
+        "naar gemeente en wijkcode; geef voor de namen een wijklaag op (zoals wijken_<jaar> "
+        "uit 'Open data ophalen')."
+    )
 
 
 def _coverage_feature(coverage, attributes, shape):

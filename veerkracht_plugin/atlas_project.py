@@ -83,7 +83,10 @@ def layout_text(layout):
 
 
 def mark_as_made(layout):
-    """Remember the layout as the atlas leaves it; ``is_edited`` compares with this."""
+    """Remember the layout as the atlas leaves it (``is_edited`` compares with this), with no history: loading the
+    template leaves QGIS' item creations on the undo stack, so the designer opened it as edited and Undo took the
+    atlas apart (issue 24)."""
+    layout.undoStack().stack().clear()
     layout.setCustomProperty(FINGERPRINT, fingerprint(layout))
 
 

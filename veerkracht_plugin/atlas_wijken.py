@@ -2,18 +2,25 @@
 location, the wijk with the largest overlap in RD New (QGIS' geometry engine), so wijken of another year than
 the buurten still hold their buurten (issue 14, point 13; issue 15)."""
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from qgis.core import QgsCoordinateTransform, QgsFeature, QgsSpatialIndex
+from qgis.core import QgsCoordinateTransform, QgsFeature, QgsProviderRegistry, QgsSpatialIndex, QgsVectorLayer
 
 from .atlas_template import AtlasError
 from .compat import text_or_none
 from .core.codes import gemeente_of, normalise_code, wijk_of
 from .core.join import find_column
+from .geopackage import geopackage_tables
 from .layer_queries import GEMEENTE_NAME_FIELDS
 
 WIJK_NAME_FIELDS = ["wijknaam", "WK_NAAM", "statnaam"]
 WIJK_CODE_FIELDS = ["wijkcode", "WK_CODE", "statcode"]
+BUURT_WIJK_NAME_FIELDS = ["wijknaam", "wk_naam"]  # in a buurt layer statnaam is the buurt's own name
+BUURT_SOURCE_LINK = "Buurtlaag"  # the metadata link makemaps leaves on its maps: the buurt layer they came from
+BUURTEN_TABLE = re.compile(r"buurten_(\d{4})$")
+WIJKEN_TABLE = re.compile(r"wijken_(\d{4})$")
 
 
 @dataclass
@@ -50,6 +57,27 @@ class Assignment:
                 else f"; {n} buurten liggen in geen wijk van de laag en houden hun eigen wijk ({shown})"
             )
         return text + "."
+
+
+def fetched_wijken(layer):
+    """The layer wijken_<year> of the GeoPackage of 'Open data ophalen' that ``layer``'s buurten come from (its
+    own GeoPackage, or the one its metadata link names), the year of its buurten or else the nearest; or None."""
+    link = next((link.url for link in layer.metadata().links() if link.name == BUURT_SOURCE_LINK), "")
+    sources = [layer.source()] if layer.providerType() == "ogr" else []
+    for uri in sources + ([link] if link else []):
+        parts = QgsProviderRegistry.instance().decodeUri("ogr", uri)
+        path = parts.get("path") or ""
+        if not path.lower().endswith(".gpkg") or not Path(path).is_file():
+            continue
+        years = [int(m.group(1)) for m in map(WIJKEN_TABLE.match, geopackage_tables(path)) if m]
+        if not years:
+            continue
+        buurten = BUURTEN_TABLE.match(parts.get("layerName") or "")
+        year = min(years, key=lambda y: (abs(y - int(buurten.group(1))), -y)) if buurten else max(years)
+        wijken = QgsVectorLayer(f"{path}|layername=wijken_{year}", f"wijken_{year}", "ogr")
+        if wijken.isValid():
+            return wijken
+    return None
 
 
 def read_wijk_layer(wijken, rd, repair):

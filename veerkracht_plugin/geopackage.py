@@ -1,4 +1,8 @@
-"""Writing a layer into a GeoPackage with QGIS' own writer, one place for the options."""
+"""Writing a layer into a GeoPackage with QGIS' own writer, one place for the options; reading which tables a
+GeoPackage holds."""
+
+import sqlite3
+from pathlib import Path
 
 from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter
 
@@ -14,3 +18,12 @@ def write_layer(layer, path, layer_name, overwrite_file=True):
         layer, str(path), QgsCoordinateTransformContext(), options
     )
     return "" if error == QgsVectorFileWriter.WriterError.NoError else message or str(error)
+
+
+def geopackage_tables(path):
+    """The names of the layers and tables of a GeoPackage (its gpkg_contents), read only; [] when unreadable."""
+    try:
+        with sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True) as db:
+            return [row[0] for row in db.execute("select table_name from gpkg_contents")]
+    except sqlite3.Error:
+        return []
