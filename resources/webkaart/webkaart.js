@@ -115,7 +115,7 @@
   function popupContent(i) {
     var box = element("div", null, "popup");
     box.appendChild(element("h3", buurtName(i)));
-    var where = [buurten.code[i], data.gemeenten[buurten.gemeente[i]] || buurten.gemeente[i]];
+    var where = [buurten.naam[i] ? buurten.code[i] : null, data.gemeenten[buurten.gemeente[i]] || buurten.gemeente[i]];
     if (buurten.wijk[i]) where.splice(1, 0, "wijk " + buurten.wijk[i]);
     box.appendChild(element("p", where.filter(Boolean).join(" · "), "waar"));
     var mapInfo = maps[current];
@@ -135,7 +135,7 @@
       tr.appendChild(element("td", number(value)));
       table.appendChild(tr);
     }
-    if (data.waarde[current][i] !== null) row(mapInfo.waarde, data.waarde[current][i]);
+    if (mapInfo.waarde && data.waarde[current][i] !== null) row(mapInfo.waarde, data.waarde[current][i]);
     data.cijfers.namen.forEach(function (name, k) { row(name, data.cijfers.waarden[k][i]); });
     box.appendChild(table);
 
@@ -303,6 +303,7 @@
 
   map.fitBounds(bounds, { padding: [10, 10] });
   readHash();
+  window.addEventListener("hashchange", readHash);
 
   // For scripts and tests: the colour each buurt is filled with, and where its label point is on screen.
   window.veerkrachtKaart = {

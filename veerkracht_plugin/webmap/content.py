@@ -49,10 +49,7 @@ VALUE_NAMES = {
     "kwetsbaar": "concentratie kwetsbare bewoners, eindjaar",
     "kwetsbaar_ontwikkeling": "verandering van de concentratie",
     "corporatiebezit": "% corporatiewoningen",
-    "signalering": "waarde",
-    "signalering_relatief": "waarde",
-    "focus": "waarde",
-}
+}  # signalering and focus: their class is their meaning, no value is shown
 
 
 class ContentError(ValueError):
@@ -80,7 +77,7 @@ def legend(layer, map_ids):
                 "id": map_id,
                 "titel": style_name(map_id),
                 "uitleg": entry["uitleg"],
-                "waarde": VALUE_NAMES.get(map_id, "waarde"),
+                "waarde": VALUE_NAMES.get(map_id),
                 "klassen": classes,
             }
         )
@@ -148,10 +145,15 @@ def chosen_gemeenten(layer, wanted):
         gemeente = index.gemeente_of_feature(feature)
         if gemeente is not None:
             present[gemeente.code] = gemeente
+    national = {name_key(name): code for code, name in national_gemeenten()}
     chosen = set()
     for given in wanted:
         code = normalise_code(given, "GM")
-        match = present.get(code) or next((g for g in present.values() if name_key(g.name) == name_key(given)), None)
+        match = (
+            present.get(code)
+            or next((g for g in present.values() if name_key(g.name) == name_key(given)), None)
+            or present.get(national.get(name_key(given)))  # a layer with codes only, a gemeente by name
+        )
         if match is None:
             shown = ", ".join(g.display for g in sort_gemeenten(present.values())[:10])
             raise ContentError(
