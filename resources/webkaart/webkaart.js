@@ -22,16 +22,23 @@
     return value.toLocaleString("nl-NL", { maximumFractionDigits: 3 });
   }
 
-  // Arcs: first point absolute, then steps, as integers of `step` degrees (x = longitude).
+  // Arcs: first point absolute, then steps, as integers of `step` degrees (x = longitude). Made LatLng objects
+  // once, so the buurten on both sides of an arc share them and Leaflet converts nothing.
+  var west = Infinity, east = -Infinity, south = Infinity, north = -Infinity;
   var arcs = shapes.bogen.map(function (flat) {
     var points = [], x = 0, y = 0;
     for (var i = 0; i < flat.length; i += 2) {
       x += flat[i];
       y += flat[i + 1];
-      points.push([y * step, x * step]);
+      if (x < west) west = x;
+      if (x > east) east = x;
+      if (y < south) south = y;
+      if (y > north) north = y;
+      points.push(new L.LatLng(y * step, x * step));
     }
     return points;
   });
+  var bounds = L.latLngBounds([south * step, west * step], [north * step, east * step]);
 
   function ring(refs) {
     var points = [];
@@ -55,6 +62,7 @@
   var current = data.kaarten[0].id;
 
   var map = L.map("kaart", { preferCanvas: true, zoomSnap: 0.25, attributionControl: true });
+  map.fitBounds(bounds, { padding: [10, 10], animate: false }); // before the buurten: each is projected once
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   var renderer = L.canvas({ padding: 0.2, tolerance: 2 });
   var background = L.tileLayer(PDOK_TILES, {
@@ -72,7 +80,6 @@
   }
 
   var polygons = [];
-  var bounds = L.latLngBounds([]);
   for (var i = 0; i < count; i++) {
     var latlngs = shapes.vormen[i].map(function (polygon) { return polygon.map(ring); });
     var polygon = L.polygon(latlngs, {
@@ -85,7 +92,6 @@
     polygon.buurt = i;
     polygon.on("click", function (event) { openPopup(event.target.buurt, event.latlng); });
     polygon.addTo(map);
-    bounds.extend(polygon.getBounds());
     polygons.push(polygon);
   }
 
@@ -128,16 +134,25 @@
     label.appendChild(element("strong", mapInfo.label[klasse] || data.klasse_0));
     box.appendChild(label);
 
-    var table = element("table", null, "cijfers");
-    function row(name, value) {
+    function row(table, name, value) {
       var tr = element("tr");
       tr.appendChild(element("th", name));
       tr.appendChild(element("td", number(value)));
       table.appendChild(tr);
     }
-    if (mapInfo.waarde && data.waarde[current][i] !== null) row(mapInfo.waarde, data.waarde[current][i]);
-    data.cijfers.namen.forEach(function (name, k) { row(name, data.cijfers.waarden[k][i]); });
-    box.appendChild(table);
+    if (mapInfo.waarde && data.waarde[current][i] !== null) {
+      var valueTable = element("table", null, "cijfers");
+      row(valueTable, mapInfo.waarde, data.waarde[current][i]);
+      box.appendChild(valueTable);
+    }
+    if (data.cijfers.namen.length) {
+      var figures = element("details", null, "cijfers");
+      figures.appendChild(element("summary", "Cijfers van deze buurt"));
+      var table = element("table");
+      data.cijfers.namen.forEach(function (name, k) { row(table, name, data.cijfers.waarden[k][i]); });
+      figures.appendChild(table);
+      box.appendChild(figures);
+    }
 
     var perspective = perspectiveMap();
     var pk = perspective ? data.klasse[perspective][i] : 0;
@@ -192,13 +207,17 @@
     });
   }
 
+  var drawn = { kaart: current, opacity: 1 };
   function show(id) {
     if (!maps[id]) return false;
     current = id;
     var fillOpacity = opacity();
-    polygons.forEach(function (polygon, i) {
-      polygon.setStyle({ fillColor: fillOf(i), fillOpacity: fillOpacity });
-    });
+    if (drawn.kaart !== id || drawn.opacity !== fillOpacity) {
+      polygons.forEach(function (polygon, i) {
+        polygon.setStyle({ fillColor: fillOf(i), fillOpacity: fillOpacity });
+      });
+      drawn = { kaart: id, opacity: fillOpacity };
+    }
     Array.prototype.forEach.call(document.querySelectorAll("#kaarten button"), function (button) {
       button.setAttribute("aria-pressed", button.dataset.kaart === id ? "true" : "false");
     });
@@ -301,7 +320,6 @@
     if (i >= 0) go(i);
   }
 
-  map.fitBounds(bounds, { padding: [10, 10] });
   readHash();
   window.addEventListener("hashchange", readHash);
 

@@ -133,7 +133,8 @@ def perspectives():
 
 
 def chosen_gemeenten(layer, wanted):
-    """The GemeenteIndex of the layer and the set of Gemeente keys to show ('' or [] means all)."""
+    """(GemeenteIndex of the layer, the gemeente keys to show, a filter expression selecting them or '' for all);
+    ``wanted`` empty means all."""
     index = GemeenteIndex(layer)
     if not index.fields():
         raise ContentError(
@@ -160,12 +161,15 @@ def chosen_gemeenten(layer, wanted):
                 f"Gemeente '{given}' komt niet voor in laag '{layer.name()}'. Gevonden: {shown or 'geen enkele'}."
             )
         chosen.add(match.code)
-    return index, chosen or set(present)
+    if not chosen or chosen == set(present):
+        return index, set(present), ""
+    # a filter the provider runs (SQL in a GeoPackage): one gemeente of a national layer reads only its buurten
+    return index, chosen, index.filter_expression([present[code] for code in sorted(chosen)])
 
 
 def collect(layer, wanted, map_ids, feedback=None):
     """(page data without shapes, buurt geometries in RD New) for the buurten of the chosen gemeenten."""
-    index, chosen = chosen_gemeenten(layer, wanted)
+    index, chosen, expression = chosen_gemeenten(layer, wanted)
     names = layer.fields().names()
     code_field = find_column(names, LAYER_KEY_CANDIDATES)
     name_field = find_column(names, BUURT_NAME_FIELDS)
@@ -179,7 +183,10 @@ def collect(layer, wanted, map_ids, feedback=None):
     cijfers = [[] for _ in figures]
     gemeente_names, geometries, skipped = {}, [], 0
     total = max(layer.featureCount(), 1)
-    for number, feature in enumerate(layer.getFeatures()):
+    request = QgsFeatureRequest()
+    if expression:
+        request.setFilterExpression(expression)
+    for number, feature in enumerate(layer.getFeatures(request)):
         if feedback is not None:
             if feedback.isCanceled():
                 return None, None
