@@ -12,6 +12,7 @@ import statistics
 import sys
 
 from bench_maps import buurten_rd, kerncijfers_table, scale_jobs
+
 from common import REPO, WORK, national_long_table, set_up, timed_run
 
 GOAL_OPEN_S, GOAL_MAKE_S = 3.0, 3.0
