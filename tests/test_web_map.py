@@ -322,3 +322,30 @@ def test_json_cannot_close_the_script_element():
     import json
 
     assert json.loads(text) == {"naam": "</script><!-- & \u2028"}
+
+
+def test_dock_button_opens_the_web_map_for_the_gemeente_shown(qgis_iface, utrecht_maps, tmp_path, monkeypatch):
+    import processing
+    from qgis.core import QgsProject
+    from qgis.PyQt import sip
+
+    from veerkracht.veerkracht_plugin.dock import VeerkrachtDock
+
+    project = QgsProject.instance()
+    project.clear()
+    layer = QgsVectorLayer(str(utrecht_maps), "Utrecht", "ogr")
+    project.addMapLayer(layer)
+    opened_dialogs = []
+    monkeypatch.setattr(processing, "execAlgorithmDialog", lambda *args: opened_dialogs.append(args))
+    widget = VeerkrachtDock(qgis_iface, qgis_iface.mainWindow())
+    try:
+        widget.select_gemeenten({"GM0344"})
+        widget.web_map_button.click()
+        assert opened_dialogs == [("veerkracht:webkaart", {"INPUT": layer.id(), "GEMEENTEN": "GM0344"})]
+        page = tmp_path / "dock.html"
+        results = run("webkaart", {**opened_dialogs[0][1], "OUTPUT": str(page)})
+        assert results["BUURTEN"] == 111 and page.is_file()
+    finally:
+        widget.disconnect_project()
+        sip.delete(widget)
+        project.clear()
