@@ -62,7 +62,7 @@ else
   # a chroot made before a package joined the list (chromium for the web map tests): install only what is
   # missing; one dpkg-query when nothing is
   # shellcheck disable=SC2086
-  missing=$(in_root dpkg-query -W -f='${Package} ${Status}\n' $PACKAGES 2>/dev/null | awk '$NF == "installed" {print $1}' |
+  missing=$({ in_root dpkg-query -W -f='${Package} ${Status}\n' $PACKAGES 2>/dev/null || true; } | awk '$NF == "installed" {print $1}' |
     sort | comm -13 - <(tr -s ' \n' '\n' <<<"$PACKAGES" | sed '/^$/d' | sort))
   if [ -n "$missing" ]; then
     echo "== Ontbrekende pakketten installeren in $ROOT: $missing"
