@@ -9,7 +9,7 @@ PG_MAJOR_bookworm := 15
 PG_MAJOR_trixie := 17
 PG_MAJOR := $(or $(PG_MAJOR_$(DEBIAN_RELEASE)),18)
 APT_PACKAGES := qgis python3-qgis qgis-providers python3-pandas python3-openpyxl python3-odf \
-	python3-pytest python3-venv poppler-utils gdal-bin postgresql postgresql-$(PG_MAJOR)-postgis-3
+	python3-pytest python3-venv poppler-utils gdal-bin postgresql postgresql-$(PG_MAJOR)-postgis-3 chromium
 PYTEST_ARGS ?=
 RELEASE ?= trixie
 OUT ?= out

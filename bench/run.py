@@ -17,9 +17,10 @@ BENCHMARKS = [
     "bench_reallocate",
     "bench_open_data",
     "bench_national",
+    "bench_webmap",
 ]
 # these need the national layer of ../shared/data
-NATIONAL = {"bench_join", "bench_maps", "bench_dock", "bench_reallocate"}
+NATIONAL = {"bench_join", "bench_maps", "bench_dock", "bench_reallocate", "bench_webmap"}
 SCALES = (("Baarn", 21), ("Utrecht", 111), ("NL", 13594))
 # benchmark -> what its run() returns per scale: {"Baarn": seconds, "Utrecht": ..., "NL": ...}
 COSTS = {
@@ -27,6 +28,7 @@ COSTS = {
     "bench_join": "indicatoren koppelen",
     "bench_atlas": "atlas, per pagina",
     "bench_dock": "dock: gemeente wisselen",
+    "bench_webmap": "webkaart maken",
 }
 
 

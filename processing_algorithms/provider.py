@@ -38,6 +38,7 @@ def algorithm_classes():
     from .time_series import TimeSeriesAlgorithm
     from .vastgoed_per_buurt import VastgoedPerBuurtAlgorithm
     from .vulnerability_index import VulnerabilityIndexAlgorithm
+    from .web_map import WebMapAlgorithm
     from .wijk_atlas import WijkAtlasAlgorithm
 
     return [
@@ -51,6 +52,7 @@ def algorithm_classes():
         ApplyStylesAlgorithm,
         ExportGeoPackageAlgorithm,
         WijkAtlasAlgorithm,
+        WebMapAlgorithm,
         VastgoedPerBuurtAlgorithm,
         CompareEditionsAlgorithm,
         TimeSeriesAlgorithm,

@@ -1,8 +1,8 @@
 """`make demo`: the plugin's main job, headless, on the bundled sample data (Utrecht and Baarn).
 
 Per gemeente: `veerkracht:makemaps` from the original files, a shared GeoPackage (`exportgeopackage`), one
-PNG per map, the atlas per wijk (`wijkatlas`, PDF plus PNGs of its first pages) and the made-up demo vastgoed
-per buurt (`vastgoedperbuurt`). Everything goes into one output folder, printed at the end.
+PNG per map, the atlas per wijk (`wijkatlas`, PDF plus PNGs of its first pages), the web map for partners
+(`webkaart`, one HTML file) and the made-up demo vastgoed per buurt (`vastgoedperbuurt`). Everything goes into one output folder, printed at the end.
 """
 
 import shutil
@@ -128,6 +128,13 @@ def atlas(name, path, out_dir, processing, feedback):
     print(f"  atlas: {pdf.name} ({result['PAGES']} pagina's, lay-out '{result['LAYOUT']}'), eerste pagina's als PNG")
 
 
+def web_map(name, path, out_dir, processing, feedback):
+    """The web map for partners: one HTML file that opens offline in any browser."""
+    page = out_dir / f"{name.lower()}-webkaart.html"
+    result = processing.run("veerkracht:webkaart", {"INPUT": str(path), "OUTPUT": str(page)}, feedback=feedback)
+    print(f"  webkaart: {page.name} ({result['BUURTEN']} buurten, {result['BYTES'] / 1024:.0f} kB)")
+
+
 def main(out_dir):
     out_dir = Path(out_dir).resolve()
     if out_dir.exists():
@@ -143,6 +150,7 @@ def main(out_dir):
         path = make_maps(name, job, out_dir, processing, feedback)
         share_and_render(name, path, out_dir, processing, feedback)
         atlas(name, path, out_dir, processing, feedback)
+        web_map(name, path, out_dir, processing, feedback)
         own_stock(name, path, out_dir, processing, feedback)
     print(f"\nKlaar. Uitvoer staat in: {out_dir}")
 

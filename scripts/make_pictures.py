@@ -6,7 +6,8 @@ Makes, in OUT_DIR (default docs/img), about 1000 px wide and under 300 KB each:
 
 - dock.png: the Veerkracht dock beside a map canvas (a window grabbed offscreen, as QGIS would show it);
 - kaartpagina.png: one map page with legend, as `make demo` renders the maps (veerkracht_plugin/rendering.py);
-- atlaspagina.png: one page of the atlas per wijk (the PDF of `veerkracht:wijkatlas`, through pdftoppm).
+- atlaspagina.png: one page of the atlas per wijk (the PDF of `veerkracht:wijkatlas`, through pdftoppm);
+- webkaart.png: the web map for partners (`veerkracht:webkaart`) in headless Chromium, a buurt's popup open.
 
 The maps are made by `veerkracht:makemaps` with the dialog values of `scripts/demo.py` (Utrecht and Baarn).
 """
@@ -28,6 +29,7 @@ MAX_BYTES = 300_000
 DOCK = {"gemeente": "Utrecht", "map": "leefbaarheid", "size": (WIDTH, 700)}
 MAP_PAGE = {"gemeente": "Baarn", "map": "signalering"}
 ATLAS = {"gemeente": "Baarn", "page": 2}  # page 1: the gemeente overview; 2: the first wijk
+WEB_MAP = {"gemeente": "Baarn", "map": "signalering", "size": (WIDTH, 760)}
 
 
 def make_maps(name, work, processing, feedback):
@@ -135,6 +137,28 @@ def atlas_picture(path, out, work, processing, feedback):
     return save_small(load(stem.with_suffix(".png")), out / "atlaspagina.png")
 
 
+def web_map_picture(path, out, work, processing, feedback):
+    """The page in headless Chromium, the popup of the largest buurt with a signalering class opened by a click."""
+    from chromium import Browser
+    from qgis.core import QgsVectorLayer
+
+    page = work / "webkaart.html"
+    processing.run("veerkracht:webkaart", {"INPUT": str(path), "OUTPUT": str(page)}, feedback=feedback)
+    layer = QgsVectorLayer(str(path), "kaarten", "ogr")
+    klasse = f"{WEB_MAP['map']}_klasse"
+    areas = {i: f.geometry().area() for i, f in enumerate(layer.getFeatures()) if f[klasse]}
+    shown = max(areas, key=areas.get)
+    with Browser(*WEB_MAP["size"]) as browser:
+        browser.open(f"{page.as_uri()}#kaart={WEB_MAP['map']}", ready="document.body && document.body.dataset.klaar")
+        browser.click(*browser.evaluate(f"veerkrachtKaart.schermpunt({shown})"))
+        browser.wait_for("document.querySelector('.leaflet-popup-content h3')")
+        browser.pump(0.5)  # the map pans to show the popup
+        if browser.console_errors:
+            raise RuntimeError(f"Fouten in de webkaart: {browser.console_errors}")
+        browser.screenshot(work / "webkaart.png")
+    return save_small(load(work / "webkaart.png"), out / "webkaart.png")
+
+
 def load(path):
     from qgis.PyQt.QtGui import QImage
 
@@ -183,12 +207,13 @@ def main(out=OUT):
     try:
         maps = {
             name: make_maps(name, work, processing, feedback)
-            for name in {DOCK["gemeente"], MAP_PAGE["gemeente"], ATLAS["gemeente"]}
+            for name in {DOCK["gemeente"], MAP_PAGE["gemeente"], ATLAS["gemeente"], WEB_MAP["gemeente"]}
         }
         made = [
             dock_picture(maps[DOCK["gemeente"]], out, app),
             map_page_picture(maps[MAP_PAGE["gemeente"]], out),
             atlas_picture(maps[ATLAS["gemeente"]], out, work, processing, feedback),
+            web_map_picture(maps[WEB_MAP["gemeente"]], out, work, processing, feedback),
         ]
     finally:
         from qgis.core import QgsProject

@@ -22,7 +22,7 @@ case "$RELEASE" in
   *) echo "Onbekende release '$RELEASE': kies bookworm, trixie of sid." >&2; exit 2 ;;
 esac
 PACKAGES="qgis python3-qgis qgis-providers python3-pandas python3-openpyxl python3-odf python3-pytest python3-venv
-  python3-pip poppler-utils gdal-bin postgresql postgresql-$PG-postgis-3 ca-certificates make xauth"
+  python3-pip poppler-utils gdal-bin postgresql postgresql-$PG-postgis-3 ca-certificates make xauth chromium"
 
 command -v debootstrap >/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq debootstrap; }
 
@@ -58,6 +58,18 @@ if [ ! -e "$ROOT/.veerkracht-ready" ]; then
   in_root apt-get "${APT_OPTS[@]}" install -y -qq --no-install-recommends $PACKAGES
   in_root update-ca-certificates >/dev/null
   $SUDO touch "$ROOT/.veerkracht-ready"
+else
+  # a chroot made before a package joined the list (chromium for the web map tests): install only what is
+  # missing; one dpkg-query when nothing is
+  # shellcheck disable=SC2086
+  missing=$({ in_root dpkg-query -W -f='${Package} ${Status}\n' $PACKAGES 2>/dev/null || true; } | awk '$NF == "installed" {print $1}' |
+    sort | comm -13 - <(tr -s ' \n' '\n' <<<"$PACKAGES" | sed '/^$/d' | sort))
+  if [ -n "$missing" ]; then
+    echo "== Ontbrekende pakketten installeren in $ROOT: $missing"
+    in_root apt-get "${APT_OPTS[@]}" update -qq
+    # shellcheck disable=SC2086
+    in_root apt-get "${APT_OPTS[@]}" install -y -qq --no-install-recommends $missing
+  fi
 fi
 
 echo "== Project naar $ROOT/src kopiëren"

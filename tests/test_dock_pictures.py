@@ -9,7 +9,7 @@ from qgis.PyQt.QtGui import QImage
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "make_pictures.py"
-PICTURES = ("dock.png", "kaartpagina.png", "atlaspagina.png")
+PICTURES = ("dock.png", "kaartpagina.png", "atlaspagina.png", "webkaart.png")
 MAX_BYTES = 300_000
 
 

@@ -146,6 +146,14 @@ def test_wijkatlas(headless, maps):
     assert pdf_pages(pdf) == int(results["PAGES"]) > 1
 
 
+def test_webkaart(headless, maps):
+    run, folder = headless
+    page = folder / "baarn.html"
+    results = run("webkaart", {"INPUT": str(maps), "GEMEENTEN": "Baarn", "OUTPUT": str(page)})
+    assert int(results["BUURTEN"]) == 21 and int(results["BYTES"]) == page.stat().st_size
+    assert '<script type="application/json" id="veerkracht-gegevens">' in page.read_text(encoding="utf-8")
+
+
 def test_herindelen(headless):
     """Baarn 2024 onto its generalised 2019 buurten, with a share and its denominator."""
     run, folder = headless
@@ -208,7 +216,7 @@ def test_timeseries(headless):
 def test_every_algorithm_is_run_headless(provider):
     tested = {"makemaps", "joinindicators", "vulnerabilityindex", "computemaps", "applystyles"}
     tested |= {"exportgeopackage", "vastgoedperbuurt", "wijkatlas", "herindelen"}
-    tested |= {"compareeditions", "timeseries", "opendata", "checksources"}
+    tested |= {"compareeditions", "timeseries", "opendata", "checksources", "webkaart"}
     assert {a.name() for a in provider.algorithms()} == tested
 
 

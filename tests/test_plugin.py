@@ -21,6 +21,7 @@ EXPECTED_ALGORITHMS = {
     "applystyles",
     "exportgeopackage",
     "wijkatlas",
+    "webkaart",
 }
 
 

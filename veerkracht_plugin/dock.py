@@ -28,6 +28,7 @@ from .layer_queries import (
 from .styling import apply_styles, style_name
 
 ATLAS_ALGORITHM = "veerkracht:wijkatlas"
+WEB_MAP_ALGORITHM = "veerkracht:webkaart"
 
 
 class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
@@ -83,6 +84,7 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         self.summary.cellClicked.connect(self._class_clicked)
         self.pressure_list.itemDoubleClicked.connect(self._zoom_to_buurt)
         self.atlas_button.clicked.connect(self.make_atlas)
+        self.web_map_button.clicked.connect(self.make_web_map)
         self._update_atlas_button()
 
     # ---- choices ----
@@ -289,6 +291,18 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
             {
                 "INPUT": self.layer.id() if self.layer else None,
                 "GEMEENTE": ",".join(g.code for g in self.chosen_gemeenten()),
+            },
+        )
+
+    def make_web_map(self):
+        """The web map's dialog for the layer and gemeenten shown; the user picks where the page goes."""
+        import processing
+
+        processing.execAlgorithmDialog(
+            WEB_MAP_ALGORITHM,
+            {
+                "INPUT": self.layer.id() if self.layer else None,
+                "GEMEENTEN": ",".join(g.code for g in self.chosen_gemeenten()),
             },
         )
 

@@ -97,6 +97,9 @@ class DockSections:
         buttons = QHBoxLayout()
         self.atlas_button = QPushButton("Atlas maken", body)
         buttons.addWidget(self.atlas_button)
+        self.web_map_button = QPushButton("Webkaart", body)
+        self.web_map_button.setToolTip("Maakt één HTML-bestand met de kaarten van de gekozen gemeenten, voor partners")
+        buttons.addWidget(self.web_map_button)
         layout.addLayout(buttons)
 
     def _show_reading(self, rows, pressure):
