@@ -5,12 +5,9 @@ services, the plugin against the same national requests fetched with QGIS' netwo
 processes, alternated."""
 
 import json
-import os
 import statistics
-import tempfile
-from pathlib import Path
 
-from bench_open_data import REPO, ROUNDS, probe
+from bench_open_data import ROUNDS, fake_services, probe
 
 BAARN, NATIONAL = {"GEMEENTEN": "Baarn", "NATIONAL": False}, {"GEMEENTEN": "Baarn", "NATIONAL": True}
 
@@ -26,19 +23,7 @@ def _national(path):
 
 
 def run():
-    import sys
-
-    sys.path.insert(0, str(REPO / "tests"))
-    from fake_services import FakeServices
-
-    with tempfile.TemporaryDirectory() as folder, FakeServices() as fake:
-        folder = Path(folder)
-        env = dict(
-            os.environ,
-            QT_QPA_PLATFORM="offscreen",
-            VEERKRACHT_BRONNEN=str(fake.write_bronnen(folder / "bronnen.json")),
-            VEERKRACHT_CACHE=str(folder / "cache"),
-        )
+    with fake_services() as (folder, fake, env):
         with_nl, without, network = [], [], []
         for round_number in range(ROUNDS):
             seen = len(fake.requests)

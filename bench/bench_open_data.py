@@ -2,6 +2,7 @@
 against the local fake services: the plugin's own cost on top of the network, which is the same requests
 fetched with QGIS' network stack alone. Fresh processes, alternated, cold and warm medians."""
 
+import contextlib
 import json
 import os
 import statistics
@@ -71,7 +72,10 @@ def probe(mode, argument, env, job=None):
     return json.loads(line[-1][7:])
 
 
-def run():
+@contextlib.contextmanager
+def fake_services():
+    """(folder, fake, env): the local fake services, a scratch folder, and the environment that points the
+    plugin at both (VEERKRACHT_BRONNEN, VEERKRACHT_CACHE)."""
     sys.path.insert(0, str(REPO / "tests"))
     from fake_services import FakeServices
 
@@ -83,6 +87,11 @@ def run():
             VEERKRACHT_BRONNEN=str(fake.write_bronnen(folder / "bronnen.json")),
             VEERKRACHT_CACHE=str(folder / "cache"),
         )
+        yield folder, fake, env
+
+
+def run():
+    with fake_services() as (folder, fake, env):
         plugin, network = [], []
         for round_number in range(ROUNDS):
             seen = len(fake.requests)

@@ -1,5 +1,6 @@
 """Small helpers shared by the tests: run an algorithm, read a layer back, collect the log, count PDF pages."""
 
+import sqlite3
 import subprocess
 from contextlib import contextmanager
 
@@ -73,3 +74,11 @@ def only_layer_in_project(path, name):
         yield layer
     finally:
         project.clear()
+
+
+def table(path, name):
+    """The rows of a GeoPackage table as dicts, read with sqlite (what another program sees)."""
+    with sqlite3.connect(path) as db:
+        cursor = db.execute(f'select * from "{name}"')
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]

@@ -3,12 +3,11 @@ paging, a 500 then success, a timeout, a malformed body, a moved service, unknow
 with the server stopped. Nothing here touches the internet."""
 
 import csv
-import sqlite3
 
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
-from helpers import RecordingFeedback, run
+from helpers import RecordingFeedback, run, table
 
 pytestmark = pytest.mark.usefixtures("provider")
 
@@ -23,13 +22,6 @@ def layer(path, name):
     found = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
     assert found.isValid(), f"{name} ontbreekt in {path}"
     return found
-
-
-def table(path, name):
-    with sqlite3.connect(path) as db:
-        cursor = db.execute(f'select * from "{name}"')
-        columns = [c[0] for c in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor]
 
 
 def test_baarn_by_name_gives_both_years_wijken_scores_and_sources(services, tmp_path, shared_data):

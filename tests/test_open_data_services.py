@@ -3,12 +3,11 @@
 and lat/lon), and against each way a real service misbehaves: a Dutch message naming the URL, no cache entry,
 no output file."""
 
-import sqlite3
-
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
 from helpers import RecordingFeedback, run
+from helpers import table as rows
 
 pytestmark = pytest.mark.usefixtures("provider")
 MAPS = ("leefbaarheid", "overlast", "overlast_ontwikkeling", "kwetsbaar", "kwetsbaar_ontwikkeling", "corporatiebezit")
@@ -20,13 +19,6 @@ def fetch(tmp_path, feedback=None, **parameters):
     parameters = {"GEMEENTEN": "Baarn", "NATIONAL": False, "OUTPUT": str(tmp_path / "open.gpkg"), **parameters}
     run("opendata", parameters, feedback)
     return tmp_path / "open.gpkg"
-
-
-def rows(path, name):
-    with sqlite3.connect(path) as db:
-        cursor = db.execute(f'select * from "{name}"')
-        columns = [c[0] for c in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor]
 
 
 def make_maps(path, tmp_path, national):
