@@ -50,14 +50,18 @@ def crs_plan(source, transform_context):
         said = f"heeft coördinatenstelsel {crs.authid() or crs.description()}, maar zijn coördinaten ({_shown(extent)})"
     else:
         said = (
-            f"heeft geen coördinatenstelsel (QGIS: '{crs.description() or 'onbekend'}', zoals bij een GeoPackage "
-            f"met srs_id 0); zijn coördinaten ({_shown(extent)})"
+            f"heeft geen coördinatenstelsel (ontbreekt het .prj-bestand naast een .shp? QGIS: "
+            f"'{crs.description() or 'onbekend'}', zoals bij een GeoPackage met srs_id 0); zijn coördinaten "
+            f"({_shown(extent)})"
         )
     advice = "Klopt dat niet, stel dan het coördinatenstelsel van de laag in (Eigenschappen > Bron)."
     if inside(extent, RD_AREA) and not (crs.isValid() and crs.authid() == RD_NEW_AUTHID):
         return AS_RD, f"Laag '{name}' {said} zijn RD New-meters in Nederland: gelezen als RD New (EPSG:28992). {advice}"
     if inside(extent, WGS84_AREA) and unknown(crs):
-        return AS_WGS84, f"Laag '{name}' {said} zijn graden in Nederland: gelezen als WGS 84 (EPSG:4326). {advice}"
+        return (
+            AS_WGS84,
+            f"Laag '{name}' {said} zijn lengte- en breedtegraden in Nederland: gelezen als WGS 84 (EPSG:4326). {advice}",
+        )
     raise CrsError(
         f"Laag '{name}' {said} liggen niet in Nederland, in geen enkel coördinatenstelsel dat de plugin kent (RD "
         "New, WGS 84). Stel het juiste coördinatenstelsel van de laag in (Eigenschappen > Bron) of neem de "

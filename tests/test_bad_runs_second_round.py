@@ -228,10 +228,12 @@ def test_write_that_fails_halfway_keeps_the_earlier_output(maps_gpkg, tmp_path):
 
 
 @pytest.mark.parametrize("algorithm_id", ["wijkatlas", "compareeditions"])
-def test_maps_left_empty_says_so_in_dutch(maps_gpkg, algorithm_id):  # noqa: F811
+def test_maps_left_empty_says_so_in_dutch(maps_gpkg, algorithm_id, tmp_path):  # noqa: F811
     parameters = {"INPUT": str(maps_gpkg), "MAPS": [], "OUTPUT": "TEMPORARY_OUTPUT"}
-    if algorithm_id == "compareeditions":
-        parameters.update(EDITION_A=str(maps_gpkg), EDITION_B=str(maps_gpkg))
+    if algorithm_id == "compareeditions":  # two editions: the same layer twice is refused for its own reason
+        other = tmp_path / "editie-b.gpkg"
+        shutil.copyfile(maps_gpkg, other)
+        parameters.update(EDITION_A=str(maps_gpkg), EDITION_B=str(other))
     ok, message = check(algorithm_id, parameters)
     assert not ok and "Kaarten" in message and "minstens één" in message
     assert "Incorrect" not in message and "MAPS" not in message
