@@ -132,10 +132,14 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
         """QGIS' sink, written to a hidden file beside a file target (see ``Staging``), and checked: a feature the
         writer refuses stops the run (``CheckedSink``)."""
         staged = self._staging.sink_parameters(parameters, name)
-        sink, dest_id = super().parameterAsSink(staged, name, context, *args, **kwargs)
+        label = self.parameterDefinition(name).description()
+        try:
+            sink, dest_id = super().parameterAsSink(staged, name, context, *args, **kwargs)
+        except QgsProcessingException as error:  # QGIS 3.40: OGR refuses the table already here (2000 fields)
+            raise QgsProcessingException(not_written(label, parameters.get(name), str(error))) from None
         if sink is None:
             return sink, dest_id
-        checked = CheckedSink(sink, self.parameterDefinition(name).description(), parameters.get(name))
+        checked = CheckedSink(sink, label, parameters.get(name))
         self._sinks.append(checked)
         return checked, dest_id
 
@@ -178,17 +182,21 @@ class CheckedSink:
 
     def _checked(self, ok):
         if ok is False or (isinstance(ok, tuple) and ok and ok[0] is False):
-            from .outputs import _static
-
-            target = _static(self._target)
-            where = f" ({target})" if isinstance(target, str) and target not in ("", "TEMPORARY_OUTPUT") else ""
             error = self._sink.lastError() if hasattr(self._sink, "lastError") else ""
-            raise QgsProcessingException(
-                f"Uitvoer '{self._label}'{where} is niet geschreven: {hide_passwords(error) or 'de schrijver weigerde'}"
-                ". Een eerdere uitvoer is bewaard. Heeft de laag heel veel velden (een GeoPackage kan er 2000), of is "
-                "de schijf vol?"
-            )
+            raise QgsProcessingException(not_written(self._label, self._target, error))
         return ok
+
+
+def not_written(label, target, error):
+    """Dutch: an output the writer refused, and that an earlier one survives."""
+    from .outputs import _static
+
+    target = _static(target)
+    where = f" ({target})" if isinstance(target, str) and target not in ("", "TEMPORARY_OUTPUT") else ""
+    return (
+        f"Uitvoer '{label}'{where} is niet geschreven: {hide_passwords(error) or 'de schrijver weigerde'}. Een "
+        "eerdere uitvoer is bewaard. Heeft de laag heel veel velden (een GeoPackage kan er 2000), of is de schijf vol?"
+    )
 
 
 def hide_passwords(text):

@@ -23,7 +23,9 @@ def finite(box):
 
 
 def inside(box, area):
-    return finite(box) and area.contains(box)
+    """A null rectangle (a transform that failed) is inside nothing: QGIS 3.40's null rectangle spans the
+    largest numbers inverted, which ``contains`` takes for inside."""
+    return not box.isNull() and finite(box) and area.contains(box)
 
 
 def _shown(box):
