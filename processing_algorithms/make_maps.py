@@ -18,9 +18,9 @@ from qgis.core import (
 )
 
 from ..veerkracht_plugin.compat import ANY_VECTOR, INTEGER, POLYGON_SOURCE, RD_NEW_AUTHID
-from .apply_styles import map_choice_parameter
-from .base import VeerkrachtAlgorithm, run_child, year_parameter
-from .crs_guard import AS_RD, AS_WGS84, REPROJECT, assigned_crs
+from .base import VeerkrachtAlgorithm, map_choice_parameter, year_parameter
+from .support.child import run_child
+from .support.crs_guard import AS_RD, AS_WGS84, REPROJECT, assigned_crs
 
 POOR_JOIN_SHARE = 0.5
 
@@ -224,33 +224,30 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         for start, end in ((self.LBM_YEAR_START, self.LBM_YEAR_END), (self.KWB_YEAR_START, self.KWB_YEAR_END)):
             if parameters.get(start) not in (None, "") and parameters.get(end) not in (None, ""):
                 if self.parameterAsInt(parameters, start, context) >= self.parameterAsInt(parameters, end, context):
-                    return False, self.tr("'{}' moet vóór '{}' liggen.").format(self._label(start), self._label(end))
+                    return False, self.tr("'{}' moet vóór '{}' liggen.").format(
+                        self.parameter_label(start), self.parameter_label(end)
+                    )
         if parameters.get(self.KERNCIJFERS_START) not in (None, "") and parameters.get(self.BUURTEN_START):
             return False, self.tr("Kies óf '{}' óf '{}', niet allebei.").format(
-                self._label(self.KERNCIJFERS_START), self._label(self.BUURTEN_START)
+                self.parameter_label(self.KERNCIJFERS_START), self.parameter_label(self.BUURTEN_START)
             )
         given = {name for name in self._STARTS if parameters.get(name) not in (None, "")}
         national = parameters.get(self.REFERENTIE) not in (None, "")
         if self.REFERENTIE_START in given and not national:
-            return False, self.tr("Vul ook '{}' in.").format(self._label(self.REFERENTIE))
+            return False, self.tr("Vul ook '{}' in.").format(self.parameter_label(self.REFERENTIE))
         if self.REFERENTIE_START in given and len(given) > 1:
             return False, self.tr("Kies één beginjaarbron: {}.").format(
-                self.tr(" of ").join(f"'{self._label(name)}'" for name in sorted(given))
+                self.tr(" of ").join(f"'{self.parameter_label(name)}'" for name in sorted(given))
             )
         if national and parameters.get(self.KERNCIJFERS_END) not in (None, ""):
             return False, self.tr("'{}' gaat samen met kerncijfers uit de buurtlaag, niet met '{}'.").format(
-                self._label(self.REFERENTIE), self._label(self.KERNCIJFERS_END)
+                self.parameter_label(self.REFERENTIE), self.parameter_label(self.KERNCIJFERS_END)
             )
         if parameters.get(self.KERNCIJFERS_START) not in (None, "") and not parameters.get(self.KERNCIJFERS_END):
-            return False, self.tr("Vul ook '{}' in.").format(self._label(self.KERNCIJFERS_END))
+            return False, self.tr("Vul ook '{}' in.").format(self.parameter_label(self.KERNCIJFERS_END))
         return super().checkParameterValues(parameters, context)
 
     _STARTS = (KERNCIJFERS_START, BUURTEN_START, REFERENTIE_START)
-
-    def _label(self, name):
-        from .make_maps_plan import label_of
-
-        return label_of(self, name)
 
     def process(self, parameters, context, feedback):
         """The chain, each table parsed once for all its steps (the plan and the joins)."""
@@ -261,8 +258,8 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
 
     def _chain(self, parameters, context, feedback):
         from ..veerkracht_plugin.core import VeerkrachtError
-        from .make_maps_plan import make_plan
-        from .same_geopackage import fill_in, layer_in_geopackage
+        from .support.make_maps_plan import make_plan
+        from .support.same_geopackage import fill_in, layer_in_geopackage
 
         feedback.setProgressText(self.tr("Jaren en kolommen bepalen"))
         feedback.setProgress(1)
@@ -336,7 +333,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
             )
             buurten = reprojected["OUTPUT"]  # Dutch maps in the Dutch CRS: not stretched, RD data asks nothing
         if national:
-            from .national_reference import with_national_rows
+            from .support.national_reference import with_national_rows
 
             buurten, *plan.national = with_national_rows(self, parameters, context, buurten, feedback)
         lbm, lbm_code = (
@@ -455,7 +452,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
 
     def _crs_plan(self, parameters, context):
         """What the buurt layer's coordinates are (crs_guard), before anything is reprojected or written."""
-        from .crs_guard import CrsError, crs_plan
+        from .support.crs_guard import CrsError, crs_plan
 
         try:
             return crs_plan(self.parameterAsSource(parameters, self.INPUT, context), context.transformContext())
@@ -465,7 +462,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
     def _finish(self, parameters, context, result, plan):
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
         from ..veerkracht_plugin.layer_queries import gemeente_names
-        from .map_results import post_processor, result_name
+        from .support.map_results import post_processor, result_name
 
         self._output, self._reference = result["OUTPUT"], result["REFERENTIESET"]
         if plan.national:
@@ -476,7 +473,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
                 + self._reference.replace("buurten van de invoerlaag", "buurten van deze referentieset")
             )
         if plan.start_layer:
-            from .start_layer import MATCH_SHARE
+            from .support.start_layer import MATCH_SHARE
 
             how = (
                 "omgerekend naar de buurten van de buurtlaag (herindelen)"
@@ -501,7 +498,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
 
     def postProcessAlgorithm(self, context, feedback):  # noqa: N802 (QGIS API)
         """On the main thread: a GeoPackage output gets the nine styles stored inside, so it opens styled."""
-        from .map_results import store_in_geopackage
+        from .support.map_results import store_in_geopackage
 
         if getattr(self, "_output", None):
             store_in_geopackage(self._output, self._active, self._reference, feedback, self._buurt_source)
