@@ -114,7 +114,7 @@ def atlas_layout(level):
     return layout
 
 if mode == "plain":  # set-up, not timed: the project a QGIS user would have (themes, coverage layer)
-    from veerkracht.veerkracht_plugin.atlas_coverage import build_coverage
+    from veerkracht.veerkracht_plugin.atlas.coverage import build_coverage
     from veerkracht.veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
     from veerkracht.veerkracht_plugin.styling import apply_styles
     names = layer.fields().names()

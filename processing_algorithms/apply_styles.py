@@ -4,32 +4,11 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputVectorLayer,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterVectorLayer,
 )
 
 from ..veerkracht_plugin.compat import NO_THREADING, POLYGON_SOURCE
-from .base import VeerkrachtAlgorithm
-
-
-def map_choice_parameter(name, description):
-    """Enum of the nine maps by Dutch title, 'signalering' by default."""
-    from ..veerkracht_plugin.core.catalogue import MAP_IDS
-    from ..veerkracht_plugin.styling import style_name
-
-    return QgsProcessingParameterEnum(
-        name, description, [style_name(m) for m in MAP_IDS], defaultValue=MAP_IDS.index("signalering")
-    )
-
-
-def maps_parameter(name, description):
-    """Several of the nine maps by Dutch title, all by default."""
-    from ..veerkracht_plugin.core.catalogue import MAP_IDS
-    from ..veerkracht_plugin.styling import style_name
-
-    return QgsProcessingParameterEnum(
-        name, description, [style_name(m) for m in MAP_IDS], allowMultiple=True, defaultValue=list(range(len(MAP_IDS)))
-    )
+from .base import VeerkrachtAlgorithm, map_choice_parameter
 
 
 class ApplyStylesAlgorithm(VeerkrachtAlgorithm):

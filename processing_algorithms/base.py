@@ -1,15 +1,20 @@
-"""What every veerkracht algorithm shares: translation, instance creation, group and icon, safe outputs and
-messages without passwords."""
+"""What every veerkracht algorithm shares: translation, instance creation, group and icon, safe outputs,
+messages without passwords, and the parameters several algorithms ask (a year, one or several of the nine maps)."""
 
 import re
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterNumber
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterNumber,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..veerkracht_plugin.compat import ADVANCED, INTEGER
 from ..veerkracht_plugin.paths import ICON_PATH
-from .outputs import Staging, conflict
+from .support.outputs import Staging, conflict
 
 
 class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
@@ -125,6 +130,10 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
             return self.tr("'{}' is leeg: kies minstens één waarde.").format(definition.description())
         return self.tr("Ongeldige waarde voor '{}': {}.").format(definition.description(), hide_passwords(str(value)))
 
+    def parameter_label(self, name):
+        """The dialog's label of parameter ``name`` without its hint in parentheses, for messages."""
+        return self.parameterDefinition(name).description().split(" (")[0]
+
     def invalidSourceError(self, parameters, name):  # noqa: N802 (QGIS API)
         return self.unusable_input_message(parameters, name)
 
@@ -189,7 +198,7 @@ class CheckedSink:
 
 def not_written(label, target, error):
     """Dutch: an output the writer refused, and that an earlier one survives."""
-    from .outputs import _static
+    from .support.outputs import _static
 
     target = _static(target)
     where = f" ({target})" if isinstance(target, str) and target not in ("", "TEMPORARY_OUTPUT") else ""
@@ -212,21 +221,24 @@ def year_parameter(name, description, default=None, optional=False):
     )
 
 
-def run_child(algorithm_id, parameters, context, feedback):
-    """An algorithm run inside another, as processing.run(is_child_algorithm=True) runs it but without its log line
-    of raw results ("Resultaten: {'OUTPUT': ...}"): the parent says in words what came out."""
-    from qgis.core import QgsApplication
+def map_choice_parameter(name, description):
+    """Enum of the nine maps by Dutch title, 'signalering' by default."""
+    from ..veerkracht_plugin.core.catalogue import MAP_IDS
+    from ..veerkracht_plugin.styling import style_name
 
-    algorithm = QgsApplication.processingRegistry().createAlgorithmById(algorithm_id)
-    ok, message = algorithm.checkParameterValues(parameters, context)
-    if not ok:
-        raise QgsProcessingException(message)
-    results, ok = algorithm.run(parameters, context, feedback, {}, False)
-    if not ok:
-        raise QgsProcessingException(
-            QCoreApplication.translate("Veerkracht", "Stap '{}' mislukt.").format(algorithm_id)
-        )
-    return results
+    return QgsProcessingParameterEnum(
+        name, description, [style_name(m) for m in MAP_IDS], defaultValue=MAP_IDS.index("signalering")
+    )
+
+
+def maps_parameter(name, description):
+    """Several of the nine maps by Dutch title, all by default."""
+    from ..veerkracht_plugin.core.catalogue import MAP_IDS
+    from ..veerkracht_plugin.styling import style_name
+
+    return QgsProcessingParameterEnum(
+        name, description, [style_name(m) for m in MAP_IDS], allowMultiple=True, defaultValue=list(range(len(MAP_IDS)))
+    )
 
 
 def counted(number, one, many):

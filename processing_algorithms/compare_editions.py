@@ -14,9 +14,8 @@ from qgis.core import (
 )
 
 from ..veerkracht_plugin.compat import FAST_INSERT, NO_GEOMETRY_WKB, POLYGON_SOURCE, make_field, rd_new
-from .apply_styles import maps_parameter
-from .base import VeerkrachtAlgorithm
-from .layer_io import output_fields, read_features, write_features
+from .base import VeerkrachtAlgorithm, maps_parameter
+from .support.layer_io import output_fields, read_features, write_features
 
 SHIFT_STYLE = "verschuiving"
 
@@ -72,7 +71,7 @@ class CompareEditionsAlgorithm(VeerkrachtAlgorithm):
         return (False, problem) if problem else super().checkParameterValues(parameters, context)
 
     def _editions_problem(self, parameters, context):
-        from .outputs import file_of
+        from .support.outputs import file_of
 
         labels = [self.parameterDefinition(name).description() for name in (self.EDITION_A, self.EDITION_B)]
         values = [parameters.get(self.EDITION_A), parameters.get(self.EDITION_B)]

@@ -12,8 +12,8 @@ from qgis.core import (
 
 from ..veerkracht_plugin.compat import ADVANCED, INTEGER, POLYGON_SOURCE
 from .base import VeerkrachtAlgorithm, counted
-from .layer_io import frame_rows, output_fields, read_columns, write_features
-from .map_results import post_processor
+from .support.layer_io import frame_rows, output_fields, read_columns, write_features
+from .support.map_results import post_processor
 
 
 class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
@@ -167,7 +167,7 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
     def _check_coordinates(self, source, features, codes):
         """Refuse, in Dutch, to write what would be a GeoPackage without CRS (srs_id 0) or with inf coordinates
         (issue 24): 'Veerkrachtkaarten maken' repairs such a buurt layer, this algorithm only writes."""
-        from .crs_guard import finite, unknown
+        from .support.crs_guard import finite, unknown
 
         broken = [i for i, f in enumerate(features) if f.hasGeometry() and not finite(f.geometry().boundingBox())]
         if broken:

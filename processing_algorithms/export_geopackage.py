@@ -12,8 +12,7 @@ from qgis.core import (
 
 from ..veerkracht_plugin.compat import NO_THREADING, POLYGON_SOURCE
 from ..veerkracht_plugin.geopackage import write_layer
-from .apply_styles import map_choice_parameter
-from .base import VeerkrachtAlgorithm
+from .base import VeerkrachtAlgorithm, map_choice_parameter
 
 LAYER_NAME = "veerkrachtkaarten"
 PROJECT_NAME = "Veerkrachtkaarten"

@@ -25,8 +25,8 @@ from ..veerkracht_plugin.compat import (
     make_field,
 )
 from .base import VeerkrachtAlgorithm, counted, year_parameter
-from .outputs import conflict
-from .table_input import read_table_value, table_path
+from .support.outputs import conflict
+from .support.table_input import read_table_value, table_path
 
 MATCH_WARNING_SHARE = 0.9  # below this share of the layer matched, the log's first line is a warning
 MATCH_ALARM_SHARE = 0.5  # below this, the warning says the output is mostly empty

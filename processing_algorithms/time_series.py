@@ -205,7 +205,7 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
         """A PNG per gemeente beside a file output (staged: it appears only when the run completes)."""
         from ..veerkracht_plugin.charts import signalering_chart
         from ..veerkracht_plugin.core.editions import signalering_counts
-        from .outputs import _plain_path, _static, is_file_output
+        from .support.outputs import _plain_path, _static, is_file_output
 
         counts = signalering_counts(frame)
         value = parameters.get(self.OUTPUT)

@@ -233,7 +233,7 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
 
     def after_commit(self, results, context):
         """Loaded results come styled: the buurten with the nine maps (signalering shown), the vastgoed on top."""
-        from .vastgoed_results import attach_styles
+        from .support.vastgoed_results import attach_styles
 
         attach_styles(context, results.get(self.OUTPUT_BUURTEN), results.get(self.OUTPUT_VASTGOED))
 
@@ -252,7 +252,7 @@ def _first_point_layer():
 
 def _same_source(buurten, vastgoed, parameters, algorithm, context):
     """Both parameters point at one layer: the same file and layer, or the same object."""
-    from .outputs import file_of
+    from .support.outputs import file_of
 
     a = file_of(parameters.get(algorithm.INPUT), context)
     b = file_of(parameters.get(algorithm.VASTGOED), context)

@@ -11,8 +11,7 @@ from qgis.core import (
 )
 
 from ..veerkracht_plugin.compat import POLYGON_SOURCE
-from .apply_styles import maps_parameter
-from .base import VeerkrachtAlgorithm
+from .base import VeerkrachtAlgorithm, maps_parameter
 
 
 class WebMapAlgorithm(VeerkrachtAlgorithm):

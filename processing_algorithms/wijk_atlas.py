@@ -15,9 +15,8 @@ from qgis.core import (
 )
 
 from ..veerkracht_plugin.compat import NO_THREADING, POLYGON_SOURCE
-from .apply_styles import maps_parameter
-from .base import VeerkrachtAlgorithm
-from .outputs import is_file_output
+from .base import VeerkrachtAlgorithm, maps_parameter
+from .support.outputs import is_file_output
 
 
 class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
@@ -184,7 +183,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             remove_coverage,
             save_coverage,
         )
-        from ..veerkracht_plugin.atlas_wijken import fetched_wijken
+        from ..veerkracht_plugin.atlas.wijken import fetched_wijken
         from ..veerkracht_plugin.core.catalogue import MAP_IDS
         from ..veerkracht_plugin.layer_queries import is_veerkracht_layer
 

@@ -211,7 +211,7 @@ def legend_problems(layout, layer):
     """Texts wider than their legend's text column, and legends whose content is taller than their frame."""
     from qgis.core import QgsLegendRenderer
 
-    from veerkracht.veerkracht_plugin.atlas import legend_font, legend_text_width, text_width_mm
+    from veerkracht.veerkracht_plugin.atlas.bind import legend_font, legend_text_width, text_width_mm
 
     manager = layer.styleManager()
     current = manager.currentStyle()
@@ -237,7 +237,7 @@ def legend_problems(layout, layer):
 
 
 def test_legend_texts_fit_their_frames(project_layer, tmp_path):
-    from veerkracht.veerkracht_plugin.atlas_template import WIJK_LEGEND_PT
+    from veerkracht.veerkracht_plugin.atlas.template import WIJK_LEGEND_PT
 
     result = run("wijkatlas", {"INPUT": project_layer.id(), "OUTPUT": str(tmp_path / "a.pdf")})
     manager = QgsProject.instance().layoutManager()
@@ -257,7 +257,7 @@ def test_legend_texts_fit_their_frames(project_layer, tmp_path):
 def test_wrap_never_cuts_a_word():
     from qgis.PyQt.QtGui import QFont
 
-    from veerkracht.veerkracht_plugin.atlas import text_width_mm, wrap_legend_labels
+    from veerkracht.veerkracht_plugin.atlas.bind import text_width_mm, wrap_legend_labels
 
     font = QFont("DejaVu Sans")
     font.setPointSizeF(6.5)
@@ -377,7 +377,7 @@ def test_wijken_of_another_year_are_matched_by_overlap(project_layer, tmp_path):
 def test_assign_by_largest_overlap():
     from qgis.core import QgsGeometry
 
-    from veerkracht.veerkracht_plugin.atlas_wijken import WijkLayer, assign
+    from veerkracht.veerkracht_plugin.atlas.wijken import WijkLayer, assign
 
     def square(x0, x1):
         return QgsGeometry.fromWkt(f"POLYGON(({x0} 0,{x1} 0,{x1} 10,{x0} 10,{x0} 0))")

@@ -17,7 +17,7 @@ def own_settings(monkeypatch):
     """Each test's remembered choice under a settings group of its own, removed afterwards."""
     from qgis.core import QgsSettings
 
-    from veerkracht.veerkracht_plugin import dock_fetch
+    from veerkracht.veerkracht_plugin.dock import fetch as dock_fetch
 
     group = f"veerkracht-test/{uuid.uuid4().hex}"
     monkeypatch.setattr(dock_fetch, "SETTINGS_GROUP", group)
@@ -27,7 +27,7 @@ def own_settings(monkeypatch):
 
 @pytest.fixture
 def section(services, tmp_path):
-    from veerkracht.veerkracht_plugin.dock_fetch import FetchSection
+    from veerkracht.veerkracht_plugin.dock.fetch import FetchSection
 
     widget = FetchSection(on_added=lambda layer, codes: shown.append((layer.name(), codes)))
     widget.shown = shown = []
@@ -195,7 +195,7 @@ LONG_URL = (
 
 
 def failed_fetch(widget, error):
-    from veerkracht.veerkracht_plugin.dock_fetch import KeptFeedback
+    from veerkracht.veerkracht_plugin.dock.fetch import KeptFeedback
 
     feedback = KeptFeedback()
     feedback.reportError(error)
@@ -274,7 +274,7 @@ def test_an_error_goes_when_another_gemeente_is_chosen(section):
 
 
 def test_the_choice_is_remembered_after_a_restart(section):
-    from veerkracht.veerkracht_plugin.dock_fetch import FetchSection
+    from veerkracht.veerkracht_plugin.dock.fetch import FetchSection
 
     widget, _ = section
     widget.choose("GM0344")
@@ -296,7 +296,7 @@ def test_the_choice_is_remembered_after_a_restart(section):
 def test_a_remembered_year_no_longer_offered_falls_back_to_the_default(section, own_settings):
     from qgis.core import QgsSettings
 
-    from veerkracht.veerkracht_plugin.dock_fetch import FetchSection
+    from veerkracht.veerkracht_plugin.dock.fetch import FetchSection
 
     QgsSettings().setValue(f"{own_settings}/beginjaar", 1999)
     again = FetchSection()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("provider")
 
 
 def live(layer):
-    from veerkracht.veerkracht_plugin.dock_figures import live_figures
+    from veerkracht.veerkracht_plugin.dock.figures import live_figures
 
     return live_figures(layer)
 
@@ -46,7 +46,7 @@ def nothing_read(monkeypatch):
     def refuse(layer):
         raise AssertionError(f"the dock read {layer.name()} as filtered")
 
-    monkeypatch.setattr("veerkracht.veerkracht_plugin.dock.live_figures", refuse)
+    monkeypatch.setattr("veerkracht.veerkracht_plugin.dock.widget.live_figures", refuse)
 
 
 def table(widget):

@@ -4,7 +4,7 @@ import re
 
 from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
-from .sources.catalogue import SourcesError, load_sources
+from ..sources.catalogue import SourcesError, load_sources
 
 BUURT_SOURCE = "wijkenbuurten"  # its years are the years of buurten and kerncijfers 'Open data ophalen' fetches
 BREAK = "\u200b"  # zero width space: a place where a line may break, invisible

@@ -1,6 +1,6 @@
 """The gemeente dock: pick a layer and gemeente(n), flip through the nine maps, read the class counts.
 
-A gemeente switch sets the layer's filter, zooms to figures read once per layer (dock_figures) and lets QGIS draw;
+A gemeente switch sets the layer's filter, zooms to figures read once per layer (figures.py) and lets QGIS draw;
 it reads nothing else from the file.
 """
 
@@ -9,13 +9,8 @@ from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QFrame, QListWidgetItem, QScrollArea, QStyle, QVBoxLayout, QWidget
 
-from .core.catalogue import MAP_IDS, map_entry
-from .dock_fetch import FetchSection
-from .dock_figures import GemeenteFigures, live_figures
-from .dock_periods import PERIOD_FIELD
-from .dock_sections import USER_ROLE, DockSections
-from .dock_state import DockMemory, keeping_clean
-from .layer_queries import (
+from ..core.catalogue import MAP_IDS, map_entry
+from ..layer_queries import (
     GemeenteIndex,
     class_expression,
     class_rows,
@@ -25,7 +20,12 @@ from .layer_queries import (
     is_veerkracht_layer,
     own_stock_expression,
 )
-from .styling import apply_styles, style_name
+from ..styling import apply_styles, style_name
+from .fetch import FetchSection
+from .figures import GemeenteFigures, live_figures
+from .periods import PERIOD_FIELD
+from .sections import USER_ROLE, DockSections
+from .state import DockMemory, keeping_clean
 
 ATLAS_ALGORITHM = "veerkracht:wijkatlas"
 WEB_MAP_ALGORITHM = "veerkracht:webkaart"
@@ -55,9 +55,9 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
     def _build(self):
         body = QWidget(self)
         layout = QVBoxLayout(body)
-        # The dock's sections, top to bottom (built in dock_sections). A new section is one line here: a widget
+        # The dock's sections, top to bottom (built in sections.py). A new section is one line here: a widget
         # from its own module added to ``layout``, reading the choice from self.layer and self.chosen_gemeenten().
-        self.fetch_section = FetchSection(body, on_added=self.show_layer)  # any gemeente from open data (dock_fetch)
+        self.fetch_section = FetchSection(body, on_added=self.show_layer)  # any gemeente from open data (fetch.py)
         layout.addWidget(self.fetch_section)
         self._add_choice(body, layout)
         self._add_map(body, layout)

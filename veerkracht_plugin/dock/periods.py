@@ -13,9 +13,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from .compat import text_or_none
-from .core.catalogue import class_labels
-from .core.join import LAYER_KEY_CANDIDATES, find_column
+from ..compat import text_or_none
+from ..core.catalogue import class_labels
+from ..core.join import LAYER_KEY_CANDIDATES, find_column
 
 PERIOD_FIELD = "periode"
 

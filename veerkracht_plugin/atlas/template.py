@@ -23,9 +23,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtXml import QDomDocument
 
-from .compat import KILOMETERS, SCALEBAR_FIT_WIDTH, rd_new
-from .paths import RESOURCES_DIR
-from .rendering import add_label, place, set_legend_font_size
+from ..compat import KILOMETERS, SCALEBAR_FIT_WIDTH, rd_new
+from ..paths import RESOURCES_DIR
+from ..rendering import add_label, place, set_legend_font_size
 
 TEMPLATE_PATH = RESOURCES_DIR / "atlas_wijk.qpt"
 OVERVIEW_TEMPLATE_PATH = RESOURCES_DIR / "atlas_overzicht.qpt"

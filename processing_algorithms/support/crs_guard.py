@@ -7,7 +7,7 @@ import math
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCsException, QgsRectangle
 
-from ..veerkracht_plugin.compat import RD_NEW_AUTHID, rd_new
+from ...veerkracht_plugin.compat import RD_NEW_AUTHID, rd_new
 
 RD_AREA = QgsRectangle(-10_000, 290_000, 310_000, 630_000)  # the Netherlands in RD metres (EPSG:28992's area)
 WGS84_AREA = QgsRectangle(2.5, 50.5, 7.5, 54.0)  # the Netherlands in degrees

@@ -4,14 +4,14 @@ Netherlands as Aedes' maps do; computemaps then writes only the buurten with geo
 
 from qgis.core import QgsFeature, QgsFeatureRequest, QgsProcessingException, QgsProcessingUtils, QgsVectorLayer
 
-from ..veerkracht_plugin.compat import NO_GEOMETRY, RD_NEW_AUTHID
+from ...veerkracht_plugin.compat import NO_GEOMETRY, RD_NEW_AUTHID
 from .table_input import layer_label
 
 
 def add_national_start(alg, parameters, context, plan):
     """The national start-year table joined by buurtcode, like a start-year kerncijfers table with the buurt
     layer's own field names (both come from PDOK editions through 'Open data ophalen')."""
-    from ..veerkracht_plugin.core.detect import year_in_name
+    from ...veerkracht_plugin.core.detect import year_in_name
 
     table = alg.parameterAsVectorLayer(parameters, alg.REFERENTIE_START, context)
     if table is None:
@@ -37,7 +37,7 @@ def add_national_start(alg, parameters, context, plan):
 def with_national_rows(alg, parameters, context, buurten, feedback):
     """A memory layer (id in the context's temporary store): the buurt layer in RD New plus, without geometry,
     every buurt of the national table whose code it lacks."""
-    from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+    from ...veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
 
     own = QgsProcessingUtils.mapLayerFromString(buurten, context) if isinstance(buurten, str) else buurten
     national = alg.parameterAsVectorLayer(parameters, alg.REFERENTIE, context)

@@ -1,7 +1,6 @@
-"""The atlas per wijk: layout templates with named items, one per page type (``atlas_template``), a coverage
-layer with the gemeente and its wijken (``atlas_coverage``), and here the binding of both to a veerkracht layer in
-a project. The PDF of both page types is made by ``atlas_export``, their place in the project by
-``atlas_project``. Main thread only."""
+"""The binding of the templates (``template``) and the coverage layer (``coverage``) to a veerkracht layer in a
+project: the map items' styles and themes, the legends, the table of buurten and the sources line. Main thread
+only."""
 
 import re
 
@@ -20,73 +19,14 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QFont
 
-from .atlas_coverage import (
-    OVERVIEW_MAP_PROPERTY,
-    build_coverage,
-    coverage_path,
-    coverage_uri,
-    perspectives_text,
-    save_coverage,
-)
-from .atlas_export import export_pdf
-from .atlas_project import (
-    add_coverage,
-    is_edited,
-    layer_in_project,
-    mark_as_made,
-    place_layout,
-    point_coverage_at,
-    remove_coverage,
-)
-from .atlas_template import (
-    NORTH_ARROW,
-    OVERVIEW_TEMPLATE_PATH,
-    TEMPLATE_PATH,
-    AtlasError,
-    build_overview_template,
-    build_template,
-    build_wijk_template,
-    load_template,
-    read_template,
-    save_template,
-    template_problem,
-)
-from .core.catalogue import field_names
-from .core.join import LAYER_KEY_CANDIDATES, find_column
-from .styling import apply_styles, style_name
-
-__all__ = [
-    "OVERVIEW_TEMPLATE_PATH",
-    "TEMPLATE_PATH",
-    "AtlasError",
-    "add_coverage",
-    "bind",
-    "build_coverage",
-    "build_overview_template",
-    "build_template",
-    "build_wijk_template",
-    "coverage_path",
-    "coverage_uri",
-    "export_pdf",
-    "is_edited",
-    "layer_in_project",
-    "load_template",
-    "mark_as_made",
-    "perspectives_text",
-    "place_layout",
-    "point_coverage_at",
-    "prepare_styles",
-    "read_template",
-    "remove_coverage",
-    "save_coverage",
-    "save_template",
-    "sources_text",
-    "template_problem",
-    "wrap_legend_labels",
-]
+from ..core.catalogue import field_names
+from ..core.join import LAYER_KEY_CANDIDATES, find_column
+from ..styling import apply_styles, style_name
+from .coverage import OVERVIEW_MAP_PROPERTY
+from .template import NORTH_ARROW
 
 BUURT_NAME_FIELDS = ["buurtnaam", "BU_NAAM", "statnaam"]
-PAGE_MARGIN = 10  # mm, as the templates (atlas_template) place their items
+PAGE_MARGIN = 10  # mm, as the templates (template.py) place their items
 SOURCES_VARIABLE = "veerkracht_bronnen"
 SOURCES_LABEL = f"[% @{SOURCES_VARIABLE} %] Gemaakt op [% format_date(now(), 'dd-MM-yyyy') %]."
 
@@ -258,7 +198,7 @@ def _bind_table(layout, layer):
 def _fit_columns(table, columns, width, shares):
     """Fixed column widths that add up to the frame's width (cell margins and grid lines included), long labels
     wrapped onto more lines: the table never runs past the frame and the page's right edge."""
-    from .compat import TABLE_WRAP_TEXT
+    from ..compat import TABLE_WRAP_TEXT
 
     margins = 2 * table.cellMargin() * len(columns)
     grid = table.gridStrokeWidth() * (len(columns) + 1) if table.showGrid() else 0.0

@@ -25,7 +25,7 @@ def store_in_geopackage(output, active_map_id, reference, feedback, source=""):
 
 
 def _store(output, active_map_id, reference, feedback, source):
-    from ..veerkracht_plugin.styling import apply_styles, store_styles_in_geopackage
+    from ...veerkracht_plugin.styling import apply_styles, store_styles_in_geopackage
 
     layer = QgsVectorLayer(_with_layer_name(output), "veerkrachtkaarten", "ogr")
     if not layer.isValid():
@@ -48,7 +48,7 @@ def with_source(metadata, source):
     open-data GeoPackage beside it), replacing an earlier one."""
     from qgis.core import QgsAbstractMetadataBase
 
-    from ..veerkracht_plugin.atlas_wijken import BUURT_SOURCE_LINK
+    from ...veerkracht_plugin.atlas.wijken import BUURT_SOURCE_LINK
 
     if not source:
         return metadata
@@ -123,8 +123,8 @@ class ResultPostProcessor(QgsProcessingLayerPostProcessorInterface):
 
     @staticmethod
     def _style(layer, project, active_map_id, name):
-        from ..veerkracht_plugin.compat import rd_new
-        from ..veerkracht_plugin.styling import apply_styles
+        from ...veerkracht_plugin.compat import rd_new
+        from ...veerkracht_plugin.styling import apply_styles
 
         layer.setName(name)
         if project is not None and all(other.id() == layer.id() for other in project.mapLayers().values()):

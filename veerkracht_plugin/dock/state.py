@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from qgis.PyQt import sip
 
-from .core.catalogue import MAP_IDS, map_entry
-from .styling import style_name
+from ..core.catalogue import MAP_IDS, map_entry
+from ..styling import style_name
 
 SCOPE = "veerkracht"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils, QgsProviderRegistry
 
-from ..veerkracht_plugin.core import VeerkrachtError
-from ..veerkracht_plugin.geopackage import geopackage_tables
+from ...veerkracht_plugin.core import VeerkrachtError
+from ...veerkracht_plugin.geopackage import geopackage_tables
 
 LBM_TABLE, LBM_NATIONAL_TABLE = "leefbaarometer", "leefbaarometer_nl"
 BUURTEN_TABLE = re.compile(r"buurten_(\d{4})$")
@@ -40,8 +40,7 @@ def layer_in_geopackage(value, context):
 
 def fill_in(alg, parameters, context):
     """(parameters with the empty inputs filled in from the buurt layer's GeoPackage, notes, warnings)."""
-    from ..veerkracht_plugin.core.detect import column_names, pick_start
-    from .make_maps_plan import label_of
+    from ...veerkracht_plugin.core.detect import column_names, pick_start
 
     filled, notes, warnings = dict(parameters), [], []
     buurten = layer_in_geopackage(parameters.get(alg.INPUT), context)
@@ -51,7 +50,7 @@ def fill_in(alg, parameters, context):
     if lbm_value in (None, "") or lbm_is_buurten:
         national = parameters.get(alg.REFERENTIE) not in (None, "") and LBM_NATIONAL_TABLE in tables
         table = LBM_NATIONAL_TABLE if national else LBM_TABLE
-        lbm_label = label_of(alg, alg.LEEFBAAROMETER)
+        lbm_label = alg.parameter_label(alg.LEEFBAAROMETER)
         if table not in tables:
             reason = (
                 f"'{buurten[1]}' is de buurtlaag zelf" if lbm_is_buurten else f"'{lbm_label}' is leeg"
@@ -72,6 +71,6 @@ def fill_in(alg, parameters, context):
             filled[alg.BUURTEN_START] = f"{buurten[0]}|layername=buurten_{year}"
             notes.append(
                 f"beginjaar: de buurtlaag 'buurten_{year}' uit hetzelfde GeoPackage "
-                f"('{label_of(alg, alg.BUURTEN_START)}' was leeg)"
+                f"('{alg.parameter_label(alg.BUURTEN_START)}' was leeg)"
             )
     return filled, notes, warnings

@@ -3,19 +3,19 @@ are matched to the end year's components by what they measure (resources/kolomme
 are compared with the buurt layer's: under MATCH_SHARE the figures are carried onto the buurt layer with
 'herindelen' instead of joined by code."""
 
-from ..veerkracht_plugin.core import VeerkrachtError
+from ...veerkracht_plugin.core import VeerkrachtError
 
 MATCH_SHARE = 0.9
 
 
 def add_start_layer(alg, parameters, context, plan):
     """Fill in the Plan's start-layer part; VeerkrachtError naming the labels when it cannot be used."""
-    from ..veerkracht_plugin.core.detect import column_names, first_present, year_in_name
-    from .make_maps_plan import filled_fields, label_of
+    from ...veerkracht_plugin.core.detect import column_names, first_present, year_in_name
+    from .layer_io import filled_fields
 
     if plan.table_start:
         raise VeerkrachtError(
-            f"Kies óf '{label_of(alg, alg.BUURTEN_START)}' óf kerncijfers van een beginjaar, niet allebei."
+            f"Kies óf '{alg.parameter_label(alg.BUURTEN_START)}' óf kerncijfers van een beginjaar, niet allebei."
         )
     start = alg.parameterAsSource(parameters, alg.BUURTEN_START, context)
     names = column_names()
@@ -25,18 +25,18 @@ def add_start_layer(alg, parameters, context, plan):
         found = _same_measure(column, filled, names["componenten"])
         if found is None:
             raise VeerkrachtError(
-                f"'{label_of(alg, alg.BUURTEN_START)}' ({start.sourceName()}) heeft geen gevuld veld voor component "
+                f"'{alg.parameter_label(alg.BUURTEN_START)}' ({start.sourceName()}) heeft geen gevuld veld voor component "
                 f"'{column}' (of het is -99995: 'komt in een latere versie'). Gevulde velden: "
                 f"{', '.join(filled[:15]) or 'geen'}."
             )
         columns.append(found)
     inwoners = first_present(names["inwoners"], filled)
     if inwoners is None:
-        raise VeerkrachtError(f"'{label_of(alg, alg.BUURTEN_START)}' heeft geen gevuld veld met inwoners.")
+        raise VeerkrachtError(f"'{alg.parameter_label(alg.BUURTEN_START)}' heeft geen gevuld veld met inwoners.")
     year = plan.kwb_start or year_in_name(start.sourceName()) or year_in_name(str(parameters[alg.BUURTEN_START]))
     if year is None:
         raise VeerkrachtError(
-            f"Vul '{label_of(alg, alg.KWB_YEAR_START)}' in: de naam van '{start.sourceName()}' noemt geen jaar."
+            f"Vul '{alg.parameter_label(alg.KWB_YEAR_START)}' in: de naam van '{start.sourceName()}' noemt geen jaar."
         )
     plan.start_layer, plan.start_columns, plan.start_inwoners = parameters[alg.BUURTEN_START], columns, inwoners
     plan.kwb_start = year
@@ -51,7 +51,7 @@ def add_start_layer(alg, parameters, context, plan):
 
 def _same_measure(column, fields, components):
     """``column`` itself, or the field of ``fields`` that measures the same component."""
-    from ..veerkracht_plugin.core.detect import first_present
+    from ...veerkracht_plugin.core.detect import first_present
 
     if first_present([column], fields):
         return first_present([column], fields)
@@ -64,7 +64,7 @@ def _same_measure(column, fields, components):
 def share_spec(shares, fields):
     """herindelen's SHARES text: each share with its denominator (resources/kolommen.json) where ``fields`` has
     one, e.g. 'percentage_huishoudens_met_laag_inkomen:aantal_huishoudens'."""
-    from ..veerkracht_plugin.core.detect import column_names, first_present
+    from ...veerkracht_plugin.core.detect import column_names, first_present
 
     specs = []
     for column in shares:
@@ -85,9 +85,9 @@ def _code_match(buurten, start):
 def _buurt_codes(source):
     from qgis.core import QgsFeatureRequest
 
-    from ..veerkracht_plugin.compat import NO_GEOMETRY, SKIP_GEOMETRY_CHECKS
-    from ..veerkracht_plugin.core.codes import normalise_code
-    from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+    from ...veerkracht_plugin.compat import NO_GEOMETRY, SKIP_GEOMETRY_CHECKS
+    from ...veerkracht_plugin.core.codes import normalise_code
+    from ...veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
 
     field = find_column(source.fields().names(), LAYER_KEY_CANDIDATES)
     if field is None:
@@ -103,9 +103,9 @@ def start_frame(alg, start_value, buurten_value, codes, columns, shares, context
     """
     import pandas as pd
 
-    from ..veerkracht_plugin.core.codes import normalise_code
-    from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
-    from .base import run_child
+    from ...veerkracht_plugin.core.codes import normalise_code
+    from ...veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+    from .child import run_child
     from .layer_io import read_features
 
     start_source = _source(start_value, context)

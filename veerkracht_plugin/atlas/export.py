@@ -9,8 +9,8 @@ from qgis.PyQt.QtCore import QMarginsF, QSizeF
 from qgis.PyQt.QtGui import QPageLayout, QPageSize, QPainter
 from qgis.PyQt.QtPrintSupport import QPrinter
 
-from .atlas_template import AtlasError
-from .compat import LAYOUT_MM
+from ..compat import LAYOUT_MM
+from .template import AtlasError
 
 DPI = 300
 

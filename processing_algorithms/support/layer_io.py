@@ -1,4 +1,5 @@
-"""Moving attributes between QGIS features and pandas, shared by the algorithms that compute columns.
+"""Moving attributes between QGIS features and pandas, shared by the algorithms that compute columns, and which
+fields of a layer are filled (``filled_fields``, for makemaps to choose columns).
 
 Features are read once (``read_columns``) and written back from that list, because PyQGIS' per-feature
 calls, not the computing, are what costs time on national layers.
@@ -6,7 +7,7 @@ calls, not the computing, are what costs time on national layers.
 
 from qgis.core import QgsFeatureRequest, QgsFields
 
-from ..veerkracht_plugin.compat import FAST_INSERT, SKIP_GEOMETRY_CHECKS, as_python, make_field
+from ...veerkracht_plugin.compat import FAST_INSERT, NO_GEOMETRY, SKIP_GEOMETRY_CHECKS, as_python, make_field
 
 
 def read_columns(source, columns, feedback):
@@ -96,3 +97,19 @@ def frame_rows(frame):
             values = [None if v != v else v for v in values]
         columns.append(values)
     return [list(row) for row in zip(*columns)]
+
+
+def filled_fields(source, share, only=None):
+    """Numeric fields of ``source`` (of ``only``, when given) with a value (not NULL, not a CBS marker) in at least
+    ``share`` of its features."""
+    from ...veerkracht_plugin.core.tables import MISSING_NUMBERS
+
+    fields = [f.name() for f in source.fields() if f.isNumeric() and (only is None or f.name() in only)]
+    counts, total = dict.fromkeys(fields, 0), 0
+    request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, source.fields())
+    for feature in source.getFeatures(request):
+        total += 1
+        for name in fields:
+            value = as_python(feature[name])
+            counts[name] += value is not None and value not in MISSING_NUMBERS
+    return [name for name, n in counts.items() if total and n / total >= share]

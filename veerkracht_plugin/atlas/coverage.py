@@ -14,18 +14,18 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from .atlas_template import ON_OVERVIEW_PAGE, ON_WIJK_PAGE, AtlasError
-from .atlas_wijken import BUURT_WIJK_NAME_FIELDS, assign, read_wijk_layer
-from .compat import NO_GEOMETRY, RD_NEW_AUTHID, as_python, make_field, rd_new, text_or_none
-from .core.catalogue import class_labels, field_names
-from .core.codes import code_level, gemeente_of, normalise_code, wijk_of
-from .core.join import LAYER_KEY_CANDIDATES, find_column
-from .geometry import rd_copy
-from .geopackage import write_layer
-from .layer_queries import GEMEENTE_NAME_FIELDS
-from .paths import RESOURCES_DIR
-from .sources.gemeenten import gemeenten as national_gemeenten
-from .styling import style_name
+from ..compat import NO_GEOMETRY, RD_NEW_AUTHID, as_python, make_field, rd_new, text_or_none
+from ..core.catalogue import class_labels, field_names
+from ..core.codes import code_level, gemeente_of, normalise_code, wijk_of
+from ..core.join import LAYER_KEY_CANDIDATES, find_column
+from ..geometry import rd_copy
+from ..geopackage import write_layer
+from ..layer_queries import GEMEENTE_NAME_FIELDS
+from ..paths import RESOURCES_DIR
+from ..sources.gemeenten import gemeenten as national_gemeenten
+from ..styling import style_name
+from .template import ON_OVERVIEW_PAGE, ON_WIJK_PAGE, AtlasError
+from .wijken import BUURT_WIJK_NAME_FIELDS, assign, read_wijk_layer
 
 PERSPECTIVES_PATH = RESOURCES_DIR / "handelingsperspectieven.json"
 COVERAGE_FIELDS = [

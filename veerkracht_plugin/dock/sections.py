@@ -18,9 +18,9 @@ from qgis.PyQt.QtWidgets import (
     QTableWidgetItem,
 )
 
-from .core.catalogue import MAP_IDS
-from .dock_periods import PeriodPanel
-from .styling import style_name
+from ..core.catalogue import MAP_IDS
+from ..styling import style_name
+from .periods import PeriodPanel
 
 USER_ROLE = Qt.ItemDataRole.UserRole
 

@@ -22,7 +22,7 @@ def vastgoed_symbol(geometry_type):
     """White dots with a dark edge for points, a dark outline for complex polygons (vastgoed has no lines)."""
     from qgis.core import QgsFillSymbol, QgsMarkerSymbol
 
-    from ..veerkracht_plugin.compat import POINT_GEOMETRY
+    from ...veerkracht_plugin.compat import POINT_GEOMETRY
 
     if geometry_type == POINT_GEOMETRY:
         return QgsMarkerSymbol.createSimple(
@@ -52,7 +52,7 @@ class VastgoedPostProcessor(QgsProcessingLayerPostProcessorInterface):
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
         from qgis.core import QgsSingleSymbolRenderer
 
-        from ..veerkracht_plugin.styling import apply_styles
+        from ...veerkracht_plugin.styling import apply_styles
 
         if self.kind == "buurten":
             layer.setName(BUURTEN_NAME)

@@ -13,9 +13,9 @@ the layer as filtered, in one query, and shows what the map shows.
 
 from qgis.core import QgsFeatureRequest, QgsRectangle
 
-from .compat import as_python, text_or_none
-from .core.catalogue import MAP_IDS, field_names
-from .layer_queries import (
+from ..compat import as_python, text_or_none
+from ..core.catalogue import MAP_IDS, field_names
+from ..layer_queries import (
     OWN_UNITS_FIELD,
     has_own_stock,
     inwoners_field,

@@ -8,8 +8,8 @@ import re
 from qgis.core import QgsDataProvider, QgsReadWriteContext, QgsVectorLayer
 from qgis.PyQt.QtXml import QDomDocument
 
-from .atlas_coverage import coverage_uri
-from .atlas_template import AtlasError
+from .coverage import coverage_uri
+from .template import AtlasError
 
 ROLE = "veerkracht/atlas"  # custom property on the layers the atlas adds to a project
 INPUT_ROLE, COVERAGE_ROLE = "invoer", "dekking"

@@ -16,9 +16,9 @@ from qgis.gui import QgsCollapsibleGroupBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
-from .dock_fetch_parts import breakable, year_row
-from .layer_queries import is_veerkracht_layer
-from .sources.gemeenten import find_gemeenten, gemeenten, name_key
+from ..layer_queries import is_veerkracht_layer
+from ..sources.gemeenten import find_gemeenten, gemeenten, name_key
+from .fetch_parts import breakable, year_row
 
 FETCH = "veerkracht:opendata"
 MAKE = "veerkracht:makemaps"

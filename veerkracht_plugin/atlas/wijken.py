@@ -8,12 +8,12 @@ from pathlib import Path
 
 from qgis.core import QgsCoordinateTransform, QgsFeature, QgsProviderRegistry, QgsSpatialIndex, QgsVectorLayer
 
-from .atlas_template import AtlasError
-from .compat import text_or_none
-from .core.codes import gemeente_of, normalise_code, wijk_of
-from .core.join import find_column
-from .geopackage import geopackage_tables
-from .layer_queries import GEMEENTE_NAME_FIELDS
+from ..compat import text_or_none
+from ..core.codes import gemeente_of, normalise_code, wijk_of
+from ..core.join import find_column
+from ..geopackage import geopackage_tables
+from ..layer_queries import GEMEENTE_NAME_FIELDS
+from .template import AtlasError
 
 WIJK_NAME_FIELDS = ["wijknaam", "WK_NAAM", "statnaam"]
 WIJK_CODE_FIELDS = ["wijkcode", "WK_CODE", "statcode"]

@@ -29,7 +29,7 @@ from qgis.core import (
     QgsProviderRegistry,
 )
 
-from ..veerkracht_plugin.compat import POLYGON_SOURCE
+from ...veerkracht_plugin.compat import POLYGON_SOURCE
 
 TEMPORARY = ("TEMPORARY_OUTPUT", "memory:", "")
 LAYER_SUFFIXES = (".gpkg",)  # the product's format for buurt maps: long field names, the nine styles inside

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from qgis.core import QgsProcessingException
 
-from ..veerkracht_plugin.core import VeerkrachtError
+from ...veerkracht_plugin.core import VeerkrachtError
+from .layer_io import filled_fields
 from .table_input import layer_label, read_table_value
 
 
@@ -50,10 +51,6 @@ def make_plan(algorithm, parameters, context, feedback):
         raise QgsProcessingException(str(error)) from error
 
 
-def label_of(algorithm, name):
-    return algorithm.parameterDefinition(name).description().split(" (")[0]
-
-
 def _given_int(algorithm, parameters, name, context):
     if parameters.get(name) in (None, ""):
         return None
@@ -65,7 +62,7 @@ def _names(algorithm, parameters, name, context):
 
 
 def _plan(alg, parameters, context, feedback):
-    from ..veerkracht_plugin.core.detect import (
+    from ...veerkracht_plugin.core.detect import (
         choose_components,
         column_names,
         first_present,
@@ -81,7 +78,7 @@ def _plan(alg, parameters, context, feedback):
     lbm = _offer(alg, parameters, alg.LEEFBAAROMETER, context, feedback)
     lbm_end = _given_int(alg, parameters, alg.LBM_YEAR_END, context)
     lbm_end = _check_year(alg, lbm, alg.LBM_YEAR_END, lbm_end) or latest_year_with(
-        lbm, ["afw", "onv"], label_of(alg, alg.LBM_YEAR_END)
+        lbm, ["afw", "onv"], alg.parameter_label(alg.LBM_YEAR_END)
     )
     lbm_start = _check_year(alg, lbm, alg.LBM_YEAR_START, _given_int(alg, parameters, alg.LBM_YEAR_START, context))
     if lbm_start is None:
@@ -89,7 +86,7 @@ def _plan(alg, parameters, context, feedback):
         notes.append(f"Leefbaarometer: jaren {lbm_start}-{lbm_end} gekozen uit {', '.join(map(str, lbm.years))}")
     if lbm_start is None:
         raise VeerkrachtError(
-            f"'{label_of(alg, alg.LBM_YEAR_START)}': '{lbm.name}' heeft geen jaar vóór {lbm_end} met onv."
+            f"'{alg.parameter_label(alg.LBM_YEAR_START)}': '{lbm.name}' heeft geen jaar vóór {lbm_end} met onv."
         )
 
     lbm_class = next((c for c in names["leefbaarometer_klasse"] if lbm.has(c, lbm_end)), None)
@@ -108,7 +105,7 @@ def _plan(alg, parameters, context, feedback):
         chosen = found.counts + found.shares
     kwb_end = _check_year(alg, end, alg.KWB_YEAR_END, _given_int(alg, parameters, alg.KWB_YEAR_END, context))
     if kwb_end is None:
-        kwb_end = latest_year_with(end, chosen, label_of(alg, alg.KWB_YEAR_END)) if end.years else None
+        kwb_end = latest_year_with(end, chosen, alg.parameter_label(alg.KWB_YEAR_END)) if end.years else None
         kwb_end = kwb_end or year_in_name(end.name) or lbm_end
         notes.append(
             f"kerncijfers eindjaar {kwb_end} ({'laatste jaar met ' + ', '.join(chosen) if end.years else 'uit de bestandsnaam of het Leefbaarometer-eindjaar'})"
@@ -122,7 +119,7 @@ def _plan(alg, parameters, context, feedback):
         kwb_start = kwb_start or (start.years[-1] if len(start.years) == 1 else year_in_name(start.name))
         if kwb_start is None:
             raise VeerkrachtError(
-                f"Vul '{label_of(alg, alg.KWB_YEAR_START)}' in: '{start.name}' noemt geen jaar "
+                f"Vul '{alg.parameter_label(alg.KWB_YEAR_START)}' in: '{start.name}' noemt geen jaar "
                 f"(jaren in het bestand: {', '.join(map(str, start.years)) or 'geen jaarkolom'})."
             )
     elif parameters.get(alg.BUURTEN_START) not in (None, ""):
@@ -139,8 +136,8 @@ def _plan(alg, parameters, context, feedback):
         table_start = parameters[alg.KERNCIJFERS_END] if kwb_start else None
     elif kwb_start:
         raise VeerkrachtError(
-            f"'{label_of(alg, alg.KWB_YEAR_START)}' is {kwb_start}, maar '{end.name}' heeft maar één jaar: geef ook "
-            f"'{label_of(alg, alg.KERNCIJFERS_START)}'."
+            f"'{alg.parameter_label(alg.KWB_YEAR_START)}' is {kwb_start}, maar '{end.name}' heeft maar één jaar: geef ook "
+            f"'{alg.parameter_label(alg.KERNCIJFERS_START)}'."
         )
     if not counts and not shares:
         years = [y for y in (kwb_end, kwb_start) if y] if end.years else [None]
@@ -156,7 +153,7 @@ def _plan(alg, parameters, context, feedback):
     if not inwoners and not inwoners_layer:
         raise VeerkrachtError(
             f"Geen kolom met inwoners in '{end.name}' of in de buurtlaag (gezocht: {', '.join(names['inwoners'])}). "
-            f"Vul '{label_of(alg, alg.INWONERS_COLUMN)}' in."
+            f"Vul '{alg.parameter_label(alg.INWONERS_COLUMN)}' in."
         )
     corporatie = alg.parameterAsString(parameters, alg.CORPORATIE_COLUMN, context)
     corporatie = corporatie or (first_present(names["corporatie"], end.filled.get(kwb_end if end.years else None, ())))
@@ -193,7 +190,7 @@ def _plan(alg, parameters, context, feedback):
 
 def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end, notes):
     """No kerncijfers table: the buurt layer carries them itself (PDOK publishes them inside it)."""
-    from ..veerkracht_plugin.core.detect import column_names, first_present
+    from ...veerkracht_plugin.core.detect import column_names, first_present
 
     names = column_names()
     source = alg.parameterAsSource(parameters, alg.INPUT, context)
@@ -216,7 +213,7 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
         raise VeerkrachtError(
             f"Geen kerncijfers opgegeven, en de buurtlaag '{source.sourceName()}' heeft ze niet gevuld "
             f"(aanwezig maar leeg of -99995, 'komt in een latere versie van deze editie': "
-            f"{', '.join(present) or 'geen'}). Kies '{label_of(alg, alg.KERNCIJFERS_END)}', of een latere versie "
+            f"{', '.join(present) or 'geen'}). Kies '{alg.parameter_label(alg.KERNCIJFERS_END)}', of een latere versie "
             "van deze buurtkaart."
         )
     kwb_end = _given_int(alg, parameters, alg.KWB_YEAR_END, context) or _layer_year(alg, parameters, context) or lbm_end
@@ -245,8 +242,8 @@ def _plan_from_layer(alg, parameters, context, layer_fields, lbm_start, lbm_end,
 
 def _layer_year(alg, parameters, context):
     """The year of a buurt layer that carries its kerncijfers: in its name (buurten_2023) or its 'jaar' field."""
-    from ..veerkracht_plugin.compat import as_python
-    from ..veerkracht_plugin.core.detect import year_in_name
+    from ...veerkracht_plugin.compat import as_python
+    from ...veerkracht_plugin.core.detect import year_in_name
 
     layer = alg.parameterAsVectorLayer(parameters, alg.INPUT, context)
     if layer is None:
@@ -258,28 +255,9 @@ def _layer_year(alg, parameters, context):
     return year
 
 
-def filled_fields(source, share, only=None):
-    """Numeric fields of ``source`` (of ``only``, when given) with a value (not NULL, not a CBS marker) in at least
-    ``share`` of its features."""
-    from qgis.core import QgsFeatureRequest
-
-    from ..veerkracht_plugin.compat import NO_GEOMETRY, as_python
-    from ..veerkracht_plugin.core.tables import MISSING_NUMBERS
-
-    fields = [f.name() for f in source.fields() if f.isNumeric() and (only is None or f.name() in only)]
-    counts, total = dict.fromkeys(fields, 0), 0
-    request = QgsFeatureRequest().setFlags(NO_GEOMETRY).setSubsetOfAttributes(fields, source.fields())
-    for feature in source.getFeatures(request):
-        total += 1
-        for name in fields:
-            value = as_python(feature[name])
-            counts[name] += value is not None and value not in MISSING_NUMBERS
-    return [name for name, n in counts.items() if total and n / total >= share]
-
-
 def _offer(alg, parameters, name, context, feedback):
     """What the table of parameter ``name`` offers (years, filled columns)."""
-    from ..veerkracht_plugin.core.detect import table_offer
+    from ...veerkracht_plugin.core.detect import table_offer
 
     table_name, frame = read_table_value(alg, parameters, name, context, feedback)
     return table_offer(frame, table_name)
@@ -290,5 +268,5 @@ def _check_year(alg, offer, name, year):
     if year is None or not offer.years or year in offer.years:
         return year
     raise VeerkrachtError(
-        f"'{label_of(alg, name)}' is {year}, maar '{offer.name}' heeft de jaren {', '.join(map(str, offer.years))}."
+        f"'{alg.parameter_label(name)}' is {year}, maar '{offer.name}' heeft de jaren {', '.join(map(str, offer.years))}."
     )

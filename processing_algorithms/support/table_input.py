@@ -6,7 +6,7 @@ import os
 
 from qgis.core import QgsProcessingException
 
-from ..veerkracht_plugin.compat import as_python
+from ...veerkracht_plugin.compat import as_python
 
 # Data sources QGIS opens as layers (a table in a GeoPackage such as 'Open data ophalen' writes): read through QGIS
 LAYER_FORMATS = (".gpkg", ".sqlite", ".shp", ".dbf", ".geojson", ".fgb", ".gml")
@@ -22,8 +22,8 @@ def table_path(value):
 
 def read_table_value(algorithm, parameters, name, context, feedback, sheet=""):
     """(table name, DataFrame of text) for parameter ``name``; QgsProcessingException in Dutch."""
-    from ..veerkracht_plugin.core import VeerkrachtError
-    from ..veerkracht_plugin.core.tables import read_table
+    from ...veerkracht_plugin.core import VeerkrachtError
+    from ...veerkracht_plugin.core.tables import read_table
 
     raw = parameters.get(name)
     path = table_path(raw)
