@@ -8,10 +8,9 @@ from qgis.core import QgsProcessingException, QgsVectorLayer
 
 from helpers import RecordingFeedback, run
 from helpers import table as rows
+from veerkracht.veerkracht_plugin.core.catalogue import MAP_IDS
 
 pytestmark = pytest.mark.usefixtures("provider")
-MAPS = ("leefbaarheid", "overlast", "overlast_ontwikkeling", "kwetsbaar", "kwetsbaar_ontwikkeling", "corporatiebezit")
-MAPS += ("signalering", "signalering_relatief", "focus")
 MISSING = (-99995, -99997, -99991, -99998, None)
 
 
@@ -82,9 +81,9 @@ def test_the_defaults_complete_and_every_buurt_with_values_gets_a_class_on_all_n
     complete = [code for code in maps if has_values(path, code)]
     assert len(complete) >= (15 if gemeente == "Baarn" else 80)
     for code in complete:
-        assert all(maps[code][f"{name}_klasse"] > 0 for name in MAPS), (
+        assert all(maps[code][f"{name}_klasse"] > 0 for name in MAP_IDS), (
             code,
-            [n for n in MAPS if not maps[code][f"{n}_klasse"]],
+            [n for n in MAP_IDS if not maps[code][f"{n}_klasse"]],
         )
 
 

@@ -122,9 +122,9 @@ def test_geometry_outside_the_netherlands_in_the_promised_crs_is_refused_with_th
 def test_codes_once_per_layer_and_a_repeated_page_adds_nothing():
     seen = set()
     page = [{"properties": {"buurtcode": c}} for c in ("BU1", "BU2")]
-    assert new_codes(page, "buurtcode", seen, "u") == ["BU1", "BU2"]
-    assert new_codes(page, "buurtcode", seen, "u") == []  # the same page again: the caller stops paging
+    assert new_codes(page, "buurtcode", seen) == ["BU1", "BU2"]
+    assert new_codes(page, "buurtcode", seen) == []  # the same page again: the caller stops paging
     with pytest.raises(AnswerError, match="buurtcode BU3 komt meer dan eens voor"):
-        new_codes([{"properties": {"buurtcode": "BU3"}}] * 2, "buurtcode", set(), "u")
+        new_codes([{"properties": {"buurtcode": "BU3"}}] * 2, "buurtcode", set())
     with pytest.raises(AnswerError, match="buurtcode BU1 komt meer dan eens voor"):
-        new_codes([{"properties": {"buurtcode": "BU1"}}, {"properties": {"buurtcode": "BU9"}}], "buurtcode", seen, "u")
+        new_codes([{"properties": {"buurtcode": "BU1"}}, {"properties": {"buurtcode": "BU9"}}], "buurtcode", seen)

@@ -16,6 +16,7 @@ from qgis.PyQt.QtGui import QColor, QImage
 
 from conftest import REPO, SHARED_DATA
 from helpers import RecordingFeedback, run
+from veerkracht.veerkracht_plugin.core.catalogue import MAP_IDS
 
 pytestmark = pytest.mark.usefixtures("provider")
 READY = "document.body && document.body.dataset.klaar === 'ja'"
@@ -84,19 +85,6 @@ def layer_classes(path, map_id):
     """Class per buurt in the layer's feature order (the page keeps it)."""
     layer = QgsVectorLayer(str(path), "kaarten", "ogr")
     return [int(f[f"{map_id}_klasse"]) for f in layer.getFeatures()]
-
-
-MAP_IDS = [
-    "leefbaarheid",
-    "overlast",
-    "overlast_ontwikkeling",
-    "kwetsbaar",
-    "kwetsbaar_ontwikkeling",
-    "corporatiebezit",
-    "signalering",
-    "signalering_relatief",
-    "focus",
-]
 
 
 def test_page_opens_offline_without_errors(browser, utrecht_page):

@@ -84,6 +84,3 @@ class Discovery:
             )
         check_mapping(schema, layer, edition.field_map, sample, edition.where())
         return schema
-
-
-__all__ = ["Discovery", "SchemaError"]

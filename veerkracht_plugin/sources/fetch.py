@@ -75,7 +75,7 @@ def _all_pages(edition, layer, gemeente, get, page_size, feedback, discovery, at
                 schema = file_schema(edition, layer, page, url)
             page = canonical(page, schema.mapping)
             received += len(page)
-            fresh = new_codes(page, code_field, seen_codes, url)
+            fresh = new_codes(page, code_field, seen_codes)
             if page and not fresh:  # the server ignores the paging: the same objects again
                 following = None
                 _check_total(received - len(page), matched, url)

@@ -39,9 +39,8 @@ class Schema:
         return [name for name in self.properties if name in set(self.mapping.values())]
 
     def to_json(self):
-        return {k: getattr(self, k) for k in ("type_name", "properties", "mapping", "geometry", "filter_on")} | {
-            "filter_prefix": self.filter_prefix
-        }
+        names = ("type_name", "properties", "mapping", "geometry", "filter_on", "filter_prefix")
+        return {name: getattr(self, name) for name in names}
 
     @classmethod
     def from_json(cls, data):

@@ -61,7 +61,7 @@ def _hint(x, y, crs):
     return ""
 
 
-def new_codes(features, code_field, seen, url):
+def new_codes(features, code_field, seen):
     """The codes of this page that were not seen before (added to ``seen``); AnswerError when one code appears
     twice within the page, or some (not all) of the page were seen already."""
     codes = [str((f.get("properties") or {}).get(code_field) or "").strip() for f in features]
