@@ -128,6 +128,11 @@ def rd_new():
     return QgsCoordinateReferenceSystem(RD_NEW_AUTHID)
 
 
+def task_manager_pool(manager):
+    """The task manager's own thread pool (QGIS 3.3x on); None where tasks run in Qt's global pool (3.22)."""
+    return manager.threadPool() if hasattr(manager, "threadPool") else None
+
+
 def set_transfer_timeout(request, seconds):
     """Abort a request that receives nothing for ``seconds`` (Qt 5.15+); older Qt: QGIS' own network timeout."""
     if hasattr(request, "setTransferTimeout"):

@@ -10,6 +10,7 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtWidgets import QAction
 
 from ..processing_algorithms.provider import VeerkrachtProvider
+from .worker_threads import WorkerThreads
 
 MENU = "&Veerkracht"
 
@@ -21,8 +22,10 @@ class VeerkrachtPlugin:
         self.actions = []
         self.toolbar = None
         self.dock = None
+        self.worker_threads = WorkerThreads()
 
     def initProcessing(self):  # noqa: N802 (QGIS API)
+        self.worker_threads.keep()  # before any run: a CRS made in a retired worker is lost to other threads
         if self.provider is None:
             self.provider = VeerkrachtProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)
@@ -93,6 +96,7 @@ class VeerkrachtPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        self.worker_threads.release()
 
     @staticmethod
     def open_dialog(algorithm_id, _checked=False):
