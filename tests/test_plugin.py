@@ -5,9 +5,9 @@ import sys
 import zipfile
 
 import pytest
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsSettings
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import QEvent
+from qgis.PyQt.QtCore import QEvent, Qt
 from qgis.PyQt.QtWidgets import QToolBar
 
 from conftest import REPO
@@ -57,10 +57,13 @@ def test_gui_entries_appear_and_disappear(veerkracht_plugin, qgis_iface, monkeyp
         assert added[-1][1].text().startswith("Veerkracht-dock")
         assert len(our_toolbars()) == 1
         buttons = our_toolbars()[0].actions()
-        assert [b.objectName() for b in buttons] == ["veerkracht_makemaps", "veerkracht_dock", "veerkracht_wijkatlas"]
+        assert [b.objectName() for b in buttons] == ["veerkracht_dock", "veerkracht_makemaps", "veerkracht_wijkatlas"]
         for button in buttons:  # each button opens what its tooltip names
             assert button.toolTip().startswith(button.text().split(":")[0])
-        buttons[0].trigger()
+        dock_button = our_toolbars()[0].widgetForAction(buttons[0])
+        assert dock_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        assert dock_button.text() == "Veerkracht"
+        buttons[1].trigger()
         buttons[2].trigger()
         assert opened == ["veerkracht:makemaps", "veerkracht:wijkatlas"]
         images = {b.objectName(): b.icon().pixmap(32, 32).toImage() for b in buttons}
@@ -77,6 +80,24 @@ def test_gui_entries_appear_and_disappear(veerkracht_plugin, qgis_iface, monkeyp
         veerkracht_plugin.initProcessing()  # the other tests need the provider again
     assert registry.providerById("veerkracht") is veerkracht_plugin.provider
 
+
+
+def test_a_fresh_install_opens_the_dock_once(veerkracht_plugin, qgis_iface):
+    """13 clicks in the QA pass: a new user looked for the dock first. It opens by itself once after installing."""
+    from veerkracht.veerkracht_plugin.plugin import DOCK_INTRODUCED
+
+    QgsSettings().remove(DOCK_INTRODUCED)
+    try:
+        veerkracht_plugin.initGui()
+        assert not veerkracht_plugin.dock.isHidden()
+        assert QgsSettings().value(DOCK_INTRODUCED, False, type=bool)
+        veerkracht_plugin.unload()
+        veerkracht_plugin.initGui()  # the next start: as the user left it (QGIS restores docks by name)
+        assert veerkracht_plugin.dock.isHidden()
+        veerkracht_plugin.unload()
+        QgsApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    finally:
+        veerkracht_plugin.initProcessing()
 
 def test_import_does_not_load_pandas():
     code = (

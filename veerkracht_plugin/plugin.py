@@ -6,13 +6,14 @@ menu and toolbar entries only in ``initGui``. Nothing here touches ``iface`` bef
 
 from functools import partial
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtWidgets import QAction
 
 from ..processing_algorithms.provider import VeerkrachtProvider
 from .worker_threads import WorkerThreads
 
 MENU = "&Veerkracht"
+DOCK_INTRODUCED = "veerkracht/dock_introduced"  # set once the dock opened by itself after installing
 
 
 class VeerkrachtPlugin:
@@ -51,8 +52,8 @@ class VeerkrachtPlugin:
             self.iface.addPluginToMenu(MENU, action)
             self.actions.append(action)
             by_name[algorithm.name()] = action
+        self._add_dock()  # first and with its name: the one-click way in for a new user
         self.toolbar.addAction(by_name["makemaps"])
-        self._add_dock()
         self.toolbar.addAction(by_name["wijkatlas"])
 
     def _add_dock(self):
@@ -71,12 +72,18 @@ class VeerkrachtPlugin:
         self.dock.hide()
         action = self.dock.toggleViewAction()
         action.setText("Veerkracht-dock: gemeente en kaarten")
+        action.setIconText("Veerkracht")
         action.setToolTip("Veerkracht-dock: kies gemeente(n), blader door de negen kaarten, maak de atlas")
         action.setIcon(QIcon(str(DOCK_ICON_PATH)))
         action.setObjectName("veerkracht_dock")
         self.iface.addPluginToMenu(MENU, action)
         self.toolbar.addAction(action)
+        self.toolbar.widgetForAction(action).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.actions.append(action)
+        settings = QgsSettings()
+        if not settings.value(DOCK_INTRODUCED, False, type=bool):  # a fresh install opens where the work starts
+            settings.setValue(DOCK_INTRODUCED, True)
+            self.dock.show()
 
     def unload(self):
         for action in self.actions:
