@@ -81,7 +81,6 @@ def test_gui_entries_appear_and_disappear(veerkracht_plugin, qgis_iface, monkeyp
     assert registry.providerById("veerkracht") is veerkracht_plugin.provider
 
 
-
 def test_a_fresh_install_opens_the_dock_once(veerkracht_plugin, qgis_iface):
     """13 clicks in the QA pass: a new user looked for the dock first. It opens by itself once after installing."""
     from veerkracht.veerkracht_plugin.plugin import DOCK_INTRODUCED
@@ -98,6 +97,7 @@ def test_a_fresh_install_opens_the_dock_once(veerkracht_plugin, qgis_iface):
         QgsApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     finally:
         veerkracht_plugin.initProcessing()
+
 
 def test_import_does_not_load_pandas():
     code = (
