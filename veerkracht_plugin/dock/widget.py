@@ -144,6 +144,8 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
             item.setData(USER_ROLE, gemeente)
             self.gemeente_list.addItem(item)
         self.gemeente_list.blockSignals(False)
+        if self.periods.layer is not None:  # one period at a time, from the start: never all of them added up
+            self._apply_choice()
         self._map_chosen()
 
     def _filter_list(self, text):
@@ -178,8 +180,13 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         self._gemeenten_chosen()
 
     def _gemeenten_chosen(self):
-        if self.layer is None:
+        if self.layer is None or not self._apply_choice():
             return
+        self._update_summary()
+        self._zoom_to(self._shown.extent())
+
+    def _apply_choice(self):
+        """Filter the layer to the dock's choice; False (and a warning) when the layer refuses the filter."""
         expression = self._choice_expression()
         with keeping_clean(self.project):  # browsing, not editing: the filter is the dock's view
             applied = self.layer.setSubsetString(expression)
@@ -187,9 +194,7 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
             self.iface.messageBar().pushWarning(
                 "Veerkracht", f"Filter werkt niet op laag {self.layer.name()}: {expression}"
             )
-            return
-        self._update_summary()
-        self._zoom_to(self._shown.extent())
+        return applied
 
     def _choice_expression(self):
         """The subset string of the choice in the dock ('' for everything)."""
