@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QLabel, QPushB
 from ..layer_queries import is_veerkracht_layer
 from ..sources.gemeenten import find_gemeenten, gemeenten, name_key
 from .fetch_parts import breakable, year_row
+from .sections import guard_wheel
 
 FETCH = "veerkracht:opendata"
 MAKE = "veerkracht:makemaps"
@@ -87,6 +88,7 @@ class FetchSection(QgsCollapsibleGroupBox):
         layout.addLayout(years)
         for widget in (self.national, self.refresh, self.button, self.status):
             layout.addWidget(widget)
+        guard_wheel(self, self.gemeente, self.begin_year, self.end_year)
         self._say(problem)
         self._restore_choice()
         self.button.clicked.connect(self.start)
