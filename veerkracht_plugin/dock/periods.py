@@ -91,7 +91,9 @@ class PeriodPanel(QWidget):
         name = text_or_none(feature[name_field]) if name_field else None
         labels = class_labels(map_id)
         rows = sorted((period or "", classes.get(map_id, 0)) for period, classes in history.get(code, []))
-        self.caption.setText(f"{name} ({code}): klassen door de tijd" if name else f"Buurt {code}: klassen door de tijd")
+        self.caption.setText(
+            f"{name} ({code}): klassen door de tijd" if name else f"Buurt {code}: klassen door de tijd"
+        )
         self.history.setRowCount(len(rows))
         for position, (period, number) in enumerate(rows):
             self.history.setItem(position, 0, QTableWidgetItem(period))
