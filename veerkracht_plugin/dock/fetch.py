@@ -173,6 +173,12 @@ class FetchSection(QgsCollapsibleGroupBox):
             return None
         return found[0] if len(found) == 1 and found[0][0] != found[0][1] else None
 
+    def output_folder(self):
+        """Where the files go (made if needed): the chosen folder, else beside the project, else ~/Veerkrachtkaarten."""
+        folder = Path(self.folder or QgsProject.instance().homePath() or Path.home() / "Veerkrachtkaarten")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def start(self):
         if self.running:
             return
@@ -188,8 +194,7 @@ class FetchSection(QgsCollapsibleGroupBox):
         code, name = chosen
         self.choose(code)
         self.code = code
-        folder = Path(self.folder or QgsProject.instance().homePath() or Path.home() / "Veerkrachtkaarten")
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = self.output_folder()
         self.files = (
             free_path(folder / f"open-data-{slug(name)}.gpkg"),
             free_path(folder / f"veerkrachtkaarten-{slug(name)}.gpkg"),
