@@ -143,7 +143,8 @@ def test_years_offered_from_the_catalogue_with_its_defaults(section):
 
     widget, _ = section
     sources = load_sources()
-    assert offered(widget.begin_year) == offered(widget.end_year) == sources.years("wijkenbuurten")
+    published = [year for year in sources.years("wijkenbuurten") if year != 2024]  # see the next test
+    assert offered(widget.begin_year) == offered(widget.end_year) == published
     assert (widget.begin_year.currentData(), widget.end_year.currentData()) == sources.default_years == (2019, 2023)
     assert not widget.refresh.isChecked()
 
@@ -304,3 +305,158 @@ def test_a_remembered_year_no_longer_offered_falls_back_to_the_default(section, 
         assert again.begin_year.currentData() == 2019
     finally:
         sip.delete(again)
+
+
+# ---- issue 24, after the QA desktop pass ----
+
+
+def files_in(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def failing_step(widget, monkeypatch, how):
+    """Let 'Veerkrachtkaarten maken' fail (``how`` = 'fail': an input that does not exist) or be cancelled
+    ('cancel', as the cross in the task bar) after 'Open data ophalen' wrote its GeoPackage."""
+    from veerkracht.veerkracht_plugin.dock import fetch as dock_fetch
+
+    run = widget._run
+
+    def run_then(algorithm_id, params, done, text):
+        if algorithm_id == dock_fetch.MAKE and how == "fail":
+            params = {**params, "INPUT": str(widget.files[0].with_name("bestaat-niet.gpkg"))}
+        run(algorithm_id, params, done, text)
+        if algorithm_id == dock_fetch.MAKE and how == "cancel":
+            widget.running[0].cancel()
+
+    monkeypatch.setattr(widget, "_run", run_then)
+
+
+@pytest.mark.parametrize("how", ["fail", "cancel"])
+def test_a_failed_or_cancelled_run_leaves_no_new_files(section, monkeypatch, how):
+    """Found in the desktop (issue 24): every failed run left an open-data-<gemeente>-N.gpkg of ~5 MB behind."""
+    widget, _ = section
+    widget.choose("GM0308")
+    widget.national.setChecked(False)
+    widget.button.click()
+    wait_until_done(widget)
+    assert widget.added is not None, widget.status.text()
+    good = files_in(widget.folder)
+    assert good == ["open-data-baarn.gpkg", "veerkrachtkaarten-baarn.gpkg"]
+    widget.added = None
+    failing_step(widget, monkeypatch, how)
+    widget.button.click()
+    wait_until_done(widget)
+    assert widget.added is None
+    assert widget.status.text().startswith("Geannuleerd" if how == "cancel" else "Kaarten maken mislukt")
+    assert files_in(widget.folder) == good  # the earlier good files stay, nothing new
+
+
+def test_a_cancelled_fetch_leaves_no_files(section):
+    widget, _ = section
+    widget.choose("GM0308")
+    widget.button.click()
+    widget.running[0].cancel()
+    wait_until_done(widget)
+    assert files_in(widget.folder) == []
+
+
+def test_opnieuw_ophalen_is_unticked_after_a_successful_run(section):
+    """Found in the desktop (issue 24): the box stayed ticked, so every later run fetched everything again."""
+    widget, fake = section
+    widget.choose("GM0308")
+    widget.national.setChecked(False)
+    fake.fail("wijken-en-buurten", status=500, times=10)
+    widget.refresh.setChecked(True)
+    widget.button.click()
+    wait_until_done(widget)
+    assert "mislukt" in widget.status.text() and widget.refresh.isChecked()  # a failure keeps the choice
+    fake._failures.clear()  # the service is back
+    widget.button.click()
+    wait_until_done(widget)
+    assert widget.added is not None, widget.status.text()
+    assert not widget.refresh.isChecked()
+
+
+def test_an_old_status_goes_with_a_new_project(section):
+    """Found in the desktop (issue 24): 'Klaar: ...' of the last run stayed after Project > Nieuw."""
+    widget, _ = section
+    widget._stop("Klaar: 'Veerkrachtkaarten Baarn' staat in de lagenlijst.")
+    QgsProject.instance().clear()  # what File > New project does
+    assert widget.status.text() == ""
+
+
+def test_only_editions_with_kerncijfers_are_offered(section):
+    """The 2024 kerncijfers are not yet published (-99995 everywhere, at PDOK and in the fake services):
+    bronnen.json says so, and the dock does not offer 2024; the default end year is bronnen.json's."""
+    import json
+    import os
+
+    widget, _ = section
+    document = json.loads(open(os.environ["VEERKRACHT_BRONNEN"], encoding="utf-8").read())
+    marker = document["bronnen"]["wijkenbuurten"]["jaren"]["2024"]["kerncijfers"]
+    assert marker["gevuld"] is False and marker["bron"]
+    assert 2024 not in offered(widget.end_year) and 2024 not in offered(widget.begin_year)
+    assert offered(widget.end_year)[-1] == 2023 == widget.end_year.currentData()
+
+
+def test_an_empty_edition_is_said_in_one_sentence_once(services, tmp_path, monkeypatch):
+    """A bronnen.json without the marker (a mirror, an older copy): end year 2024 is offered and chosen. The run
+    stops after fetching with one Dutch sentence naming the empty year and the year to choose, logged once, and
+    leaves no file behind."""
+    from qgis.core import QgsApplication
+
+    from veerkracht.veerkracht_plugin.dock.fetch import FetchSection
+
+    unmarked = {"bronnen": {"wijkenbuurten": {"jaren": {"2024": {"kerncijfers": None}}}}}
+    monkeypatch.setenv("VEERKRACHT_BRONNEN", str(services.write_bronnen(tmp_path / "spiegel.json", unmarked)))
+    widget = FetchSection()
+    widget.folder = tmp_path / "uit"
+    logged = []
+
+    def log(message, _tag, _level):
+        logged.append(message)
+
+    QgsApplication.messageLog().messageReceived.connect(log)
+    try:
+        widget.choose("GM0308")
+        widget.national.setChecked(False)
+        assert 2024 in offered(widget.end_year)
+        widget.end_year.setCurrentIndex(widget.end_year.findData(2024))
+        widget.button.click()
+        wait_until_done(widget)
+        QCoreApplication.processEvents()
+        status = widget.status.text().replace("\u200b", "")
+        assert widget.added is None
+        assert "2024" in status and "kies 2023" in status.lower(), status
+        assert status.count(".") == 1 and status.endswith("."), status  # one sentence
+        assert sum(status in message for message in logged) == 1, logged
+        assert files_in(widget.folder) == []
+    finally:
+        QgsApplication.messageLog().messageReceived.disconnect(log)
+        sip.delete(widget)
+        for layer in list(QgsProject.instance().mapLayers().values()):
+            QgsProject.instance().removeMapLayer(layer)
+
+
+def test_a_failure_is_logged_once(section):
+    """Found in the desktop (issue 24): the error of a failed run stood twice in the log."""
+    from qgis.core import QgsApplication
+
+    widget, fake = section
+    fake.fail("wijken-en-buurten", status=500, times=10)
+    logged = []
+
+    def log(message, _tag, _level):
+        logged.append(message)
+
+    QgsApplication.messageLog().messageReceived.connect(log)
+    try:
+        widget.choose("GM0308")
+        widget.national.setChecked(False)
+        widget.button.click()
+        wait_until_done(widget)
+        QCoreApplication.processEvents()
+    finally:
+        QgsApplication.messageLog().messageReceived.disconnect(log)
+    error = widget.status.text().replace("\u200b", "").split(": ", 1)[1]
+    assert sum(error in message for message in logged) == 1, [m for m in logged if error in m]

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.usefixtures("provider")
 @pytest.fixture
 def dock_on_series(qgis_iface, series):  # noqa: F811
     with dock_on(qgis_iface, series[0], "Baarn door de tijd") as (widget, layer):
-        assert layer.featureCount() == 21 * len(LABELS)
+        assert QgsVectorLayer(layer.source().split("|")[0], "alle", "ogr").featureCount() == 21 * len(LABELS)
+        assert layer.featureCount() == 21  # one period shown
         yield widget, layer
 
 
@@ -37,7 +38,7 @@ def test_selected_buurt_shows_its_classes_over_the_periods(dock_on_series):
     widget.periods.combo.setCurrentIndex(len(LABELS) - 1)
     feature = next(layer.getFeatures())
     layer.selectByIds([feature.id()])
-    every = QgsVectorLayer(layer.source(), "alle", "ogr")
+    every = QgsVectorLayer(layer.source().split("|")[0], "alle", "ogr")  # every period, without the filter
     expected = {
         f["periode"]: class_labels("overlast")[f["overlast_klasse"]]
         for f in every.getFeatures()
@@ -203,3 +204,34 @@ def test_from_the_toolbox_to_the_dock(qgis_iface, shared_data):
     finally:
         drop(widget)
         project.clear()
+
+
+@pytest.mark.parametrize("temporary", [False, True])
+def test_the_latest_period_alone_is_shown_on_first_choice(qgis_iface, series, temporary):  # noqa: F811
+    """Found in the desktop (issue 24): on first choosing a series, before any period was picked by hand, the class
+    counts added the periods together ('verbetering 27' in a gemeente of 21) and the map drew them over each other."""
+    project = QgsProject.instance()
+    project.clear()
+    layer = memory_copy(series[0], "Baarn door de tijd") if temporary else QgsVectorLayer(str(series[0]), "r", "ogr")
+    project.addMapLayer(layer)
+    widget = make_dock(qgis_iface)
+    try:
+        assert widget.periods.combo.currentText() == LABELS[-1]
+        assert {f["periode"] for f in layer.getFeatures()} == {LABELS[-1]}  # only that period draws
+        assert layer.featureCount() == 21
+        for map_id in ("signalering", "overlast"):
+            widget.map_combo.setCurrentIndex(widget.map_combo.findData(map_id))
+            shown = {label: pair for label, pair in counts_in_table(widget).items() if pair[0]}
+            assert shown == expected_counts(series[0], LABELS[-1], map_id), map_id
+    finally:
+        drop(widget)
+        project.clear()
+
+
+def test_the_history_names_the_buurt(dock_on_series):
+    """The selected buurt's history said only its code; a user knows buurten by name."""
+    widget, layer = dock_on_series
+    feature = next(layer.getFeatures())
+    layer.selectByIds([feature.id()])
+    caption = widget.periods.caption.text()
+    assert f"{feature['buurtnaam']} ({feature['buurtcode']})" in caption, caption

@@ -190,3 +190,48 @@ def test_dock_follows_the_layers_style(utrecht):
 
     widget.map_combo.setCurrentIndex(widget.map_combo.findData("kwetsbaar"))  # and the dock still drives it
     assert layer.styleManager().currentStyle() == style_name("kwetsbaar")
+
+
+def wheel(widget, steps=-1):
+    """A mouse wheel turn over ``widget`` (negative: towards the user), as the desktop sends it."""
+    from qgis.PyQt.QtCore import QPoint, QPointF, Qt
+    from qgis.PyQt.QtGui import QWheelEvent
+    from qgis.PyQt.QtWidgets import QApplication
+
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_over_the_map_choice_scrolls_the_dock(utrecht):
+    """Found in the desktop (issue 24): scrolling the dock with the mouse over 'Kaart' changed the map, and the
+    layer was left on another style than the combo showed."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from veerkracht.veerkracht_plugin.styling import style_name
+
+    widget, layer = utrecht
+    widget.setFloating(True)
+    widget.resize(420, 300)  # small: the dock's contents scroll
+    widget.show()
+    QCoreApplication.processEvents()
+    bar = widget.widget().verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(0)
+    before, scrolled = widget.current_map(), bar.value()
+    assert not widget.map_combo.hasFocus()
+    for combo in (widget.map_combo, widget.layer_combo, widget.fetch_section.end_year):
+        wheel(combo)
+    QCoreApplication.processEvents()
+    assert widget.current_map() == before
+    assert layer.styleManager().currentStyle() == style_name(before)
+    assert bar.value() > scrolled  # the wheel went to the dock

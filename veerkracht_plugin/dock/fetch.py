@@ -18,7 +18,8 @@ from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QLabel, QPushB
 
 from ..layer_queries import is_veerkracht_layer
 from ..sources.gemeenten import find_gemeenten, gemeenten, name_key
-from .fetch_parts import breakable, year_row
+from .fetch_parts import breakable, discard, empty_edition, free_path, layer_names, slug, year_row
+from .sections import guard_wheel
 
 FETCH = "veerkracht:opendata"
 MAKE = "veerkracht:makemaps"
@@ -26,7 +27,8 @@ SETTINGS_GROUP = "veerkracht/dock"  # the choice kept in QGIS' settings: the sam
 
 
 class KeptFeedback(QgsProcessingFeedback):
-    """Remembers the last error, to show it in the dock."""
+    """Remembers the last error, to show it in the dock. An algorithm's exception is logged by the task that ran
+    it (QgsProcessingAlgRunnerTask logs it, then reports it here): logging it again stood twice in the log."""
 
     def __init__(self):
         super().__init__()
@@ -34,7 +36,11 @@ class KeptFeedback(QgsProcessingFeedback):
 
     def reportError(self, error, fatalError=False):  # noqa: N802, N803 (QGIS API)
         self.last_error = error
-        super().reportError(error, fatalError)
+
+    def log_error(self, error):
+        """An error of the dock's own, logged (once) as Processing logs errors."""
+        self.last_error = error
+        super().reportError(error, False)
 
 
 class FetchSection(QgsCollapsibleGroupBox):
@@ -87,6 +93,7 @@ class FetchSection(QgsCollapsibleGroupBox):
         layout.addLayout(years)
         for widget in (self.national, self.refresh, self.button, self.status):
             layout.addWidget(widget)
+        guard_wheel(self, self.gemeente, self.begin_year, self.end_year)
         self._say(problem)
         self._restore_choice()
         self.button.clicked.connect(self.start)
@@ -94,6 +101,7 @@ class FetchSection(QgsCollapsibleGroupBox):
             combo.currentIndexChanged.connect(self._choice_changed)
         self.national.toggled.connect(self._choice_changed)
         QgsProject.instance().layersAdded.connect(self._layers_added)
+        QgsProject.instance().cleared.connect(self._project_cleared)
         self.setCollapsed(any(is_veerkracht_layer(layer) for layer in QgsProject.instance().mapLayers().values()))
 
     # ---- the choice, kept across restarts of QGIS; the status line ----
@@ -124,14 +132,23 @@ class FetchSection(QgsCollapsibleGroupBox):
         if not self.running and any(is_veerkracht_layer(layer) for layer in layers):
             self._say("")
 
+    def _project_cleared(self):
+        """A new project (or another one opened): what the dock said about the last one no longer holds."""
+        if not self.running:
+            self._say("")
+
     def _say(self, text):
         self.status.setText(breakable(text))
 
     def disconnect_project(self):
-        try:
-            QgsProject.instance().layersAdded.disconnect(self._layers_added)
-        except TypeError:
-            pass
+        for signal, slot in (
+            (QgsProject.instance().layersAdded, self._layers_added),
+            (QgsProject.instance().cleared, self._project_cleared),
+        ):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
 
     def choose(self, code):
         index = self.gemeente.findData(code)
@@ -156,6 +173,12 @@ class FetchSection(QgsCollapsibleGroupBox):
             return None
         return found[0] if len(found) == 1 and found[0][0] != found[0][1] else None
 
+    def output_folder(self):
+        """Where the files go (made if needed): the chosen folder, else beside the project, else ~/Veerkrachtkaarten."""
+        folder = Path(self.folder or QgsProject.instance().homePath() or Path.home() / "Veerkrachtkaarten")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def start(self):
         if self.running:
             return
@@ -171,11 +194,10 @@ class FetchSection(QgsCollapsibleGroupBox):
         code, name = chosen
         self.choose(code)
         self.code = code
-        folder = Path(self.folder or QgsProject.instance().homePath() or Path.home() / "Veerkrachtkaarten")
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = self.output_folder()
         self.files = (
-            _free(folder / f"open-data-{_slug(name)}.gpkg"),
-            _free(folder / f"veerkrachtkaarten-{_slug(name)}.gpkg"),
+            free_path(folder / f"open-data-{slug(name)}.gpkg"),
+            free_path(folder / f"veerkrachtkaarten-{slug(name)}.gpkg"),
         )
         params = {
             "GEMEENTEN": code,
@@ -202,7 +224,11 @@ class FetchSection(QgsCollapsibleGroupBox):
         if not ok:
             return self._stop(_failure("Ophalen mislukt", feedback))
         path = results["OUTPUT"]
-        years = sorted(int(n.split("_")[1]) for n in _layer_names(path) if n.startswith("buurten_"))
+        years = sorted(int(n.split("_")[1]) for n in layer_names(path) if n.startswith("buurten_"))
+        empty = empty_edition(path, years, (self.begin_year, self.end_year))
+        if empty:  # the maps cannot be made: said here in one sentence, instead of makemaps' longer failure
+            feedback.log_error(empty)
+            return self._stop(empty)
         params = {"INPUT": f"{path}|layername=buurten_{years[-1]}"}
         if self.national.isChecked():
             params.update(
@@ -227,15 +253,21 @@ class FetchSection(QgsCollapsibleGroupBox):
         if not ok:
             return self._stop(_failure("Kaarten maken mislukt", feedback))
         self.added = _load_results(MAKE, context, feedback, self.files[1])
+        self.refresh.setChecked(False)  # fetched anew once; later runs use the cache again
         self._stop(
-            f"Klaar: '{self.added.name()}' staat in de lagenlijst ({self.files[1]})." if self.added else "Klaar."
+            f"Klaar: '{self.added.name()}' staat in de lagenlijst ({self.files[1]})." if self.added else "Klaar.",
+            done=True,
         )
         if self.added is not None and self.on_added is not None:
             self.on_added(self.added, [self.code])
 
-    def _stop(self, text):
+    def _stop(self, text, done=False):
+        """End the run; unless ``done``, the files this run began are removed (an earlier good file keeps its
+        name, as every run writes to a free name)."""
         self.running = None
         self.button.setEnabled(True)
+        if not done:
+            text += discard(self.files)
         self._say(text)
 
 
@@ -269,24 +301,4 @@ def _unique_name(project, layer):
     candidate, number = name, 2
     while candidate in taken:
         candidate, number = f"{name} ({number})", number + 1
-    return candidate
-
-
-def _layer_names(path):
-    import sqlite3
-
-    with sqlite3.connect(str(path)) as db:
-        return [row[0] for row in db.execute("select table_name from gpkg_contents")]
-
-
-def _slug(name):
-    return "".join(c if c.isalnum() else "-" for c in name).strip("-").lower()
-
-
-def _free(path):
-    """``path``, or with -2, -3 ... when a file of that name exists: an earlier result is never replaced."""
-    candidate, number = path, 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
-        number += 1
     return candidate

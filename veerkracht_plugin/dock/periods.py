@@ -16,6 +16,7 @@ from qgis.PyQt.QtWidgets import (
 from ..compat import text_or_none
 from ..core.catalogue import class_labels
 from ..core.join import LAYER_KEY_CANDIDATES, find_column
+from .figures import NAME_FIELDS
 
 PERIOD_FIELD = "periode"
 
@@ -86,9 +87,13 @@ class PeriodPanel(QWidget):
         if code_field is None:
             return
         code = text_or_none(feature[code_field])
+        name_field = find_column(self.layer.fields().names(), NAME_FIELDS)
+        name = text_or_none(feature[name_field]) if name_field else None
         labels = class_labels(map_id)
         rows = sorted((period or "", classes.get(map_id, 0)) for period, classes in history.get(code, []))
-        self.caption.setText(f"Buurt {code}: klassen door de tijd")
+        self.caption.setText(
+            f"{name} ({code}): klassen door de tijd" if name else f"Buurt {code}: klassen door de tijd"
+        )
         self.history.setRowCount(len(rows))
         for position, (period, number) in enumerate(rows):
             self.history.setItem(position, 0, QTableWidgetItem(period))

@@ -1,10 +1,11 @@
 """The dock's widgets, section by section, and how the reading section shows figures (mixed into VeerkrachtDock,
 which lays the sections out in its _build)."""
 
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -23,6 +24,30 @@ from ..styling import style_name
 from .periods import PeriodPanel
 
 USER_ROLE = Qt.ItemDataRole.UserRole
+
+
+class WheelGuard(QObject):
+    """Passes a wheel turn over a combo box without focus on to the scroll area around it: scrolling down the dock
+    must not change the map (or layer, or year) the mouse happens to pass."""
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+        if event.type() != QEvent.Type.Wheel or watched.hasFocus():
+            return False
+        area = watched.parent()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parent()
+        if area is not None:  # to the dock's scroll bar, as if the combo were not there
+            QCoreApplication.sendEvent(area.verticalScrollBar(), event)
+        return True
+
+
+def guard_wheel(owner, *combos):
+    """Combos change by the wheel only after a click or Tab gave them focus (the wheel alone gives none)."""
+    guard = WheelGuard(owner)
+    for combo in combos:
+        combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        combo.installEventFilter(guard)
+    return guard
 
 
 class DockSections:
@@ -65,6 +90,7 @@ class DockSections:
         self.periods = PeriodPanel(body)  # only for a 'Veerkracht door de tijd' layer
         self.periods.setVisible(False)
         layout.addWidget(self.periods)
+        guard_wheel(body, self.layer_combo, self.map_combo, self.periods.combo)
         self.explanation = QLabel(body)
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)

@@ -23,6 +23,7 @@ from ..layer_queries import (
 from ..styling import apply_styles, style_name
 from .fetch import FetchSection
 from .figures import GemeenteFigures, live_figures
+from .outputs import atlas_pdf, hide_new_layers, layer_folder
 from .periods import PERIOD_FIELD
 from .sections import USER_ROLE, DockSections
 from .state import DockMemory, keeping_clean
@@ -144,6 +145,8 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
             item.setData(USER_ROLE, gemeente)
             self.gemeente_list.addItem(item)
         self.gemeente_list.blockSignals(False)
+        if self.periods.layer is not None:  # one period at a time, from the start: never all of them added up
+            self._apply_choice()
         self._map_chosen()
 
     def _filter_list(self, text):
@@ -178,8 +181,13 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         self._gemeenten_chosen()
 
     def _gemeenten_chosen(self):
-        if self.layer is None:
+        if self.layer is None or not self._apply_choice():
             return
+        self._update_summary()
+        self._zoom_to(self._shown.extent())
+
+    def _apply_choice(self):
+        """Filter the layer to the dock's choice; False (and a warning) when the layer refuses the filter."""
         expression = self._choice_expression()
         with keeping_clean(self.project):  # browsing, not editing: the filter is the dock's view
             applied = self.layer.setSubsetString(expression)
@@ -187,9 +195,7 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
             self.iface.messageBar().pushWarning(
                 "Veerkracht", f"Filter werkt niet op laag {self.layer.name()}: {expression}"
             )
-            return
-        self._update_summary()
-        self._zoom_to(self._shown.extent())
+        return applied
 
     def _choice_expression(self):
         """The subset string of the choice in the dock ('' for everything)."""
@@ -284,15 +290,24 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         )
 
     def make_atlas(self):
+        """The atlas' dialog for the layer and gemeenten shown, its PDF beside the maps (a temporary one is lost on
+        closing QGIS); the wijken layer it adds stays for its layouts, unchecked so as not to cover the maps."""
         import processing
 
+        gemeenten = self.chosen_gemeenten()
+        if not gemeenten and self.figures is not None and len(self.figures.gemeenten) == 1:
+            gemeenten = self.figures.gemeenten
+        folder = layer_folder(self.layer) or self.fetch_section.output_folder()
+        before = list(self.project.mapLayers())
         processing.execAlgorithmDialog(
             ATLAS_ALGORITHM,
             {
                 "INPUT": self.layer.id() if self.layer else None,
                 "GEMEENTE": ",".join(g.code for g in self.chosen_gemeenten()),
+                "OUTPUT": str(atlas_pdf(folder, gemeenten, self.layer.name() if self.layer else "")),
             },
         )
+        hide_new_layers(self.project, before)
 
     def make_web_map(self):
         """The web map's dialog for the layer and gemeenten shown; the user picks where the page goes."""
