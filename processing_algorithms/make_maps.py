@@ -264,7 +264,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         self._active = MAP_IDS[self.parameterAsEnum(parameters, self.ACTIVE, context)]
         if context.willLoadLayerOnCompletion(self._output):
             source = self.parameterAsSource(parameters, self.INPUT, context)
-            name = result_name(gemeente_names(source), plan.lbm_start, plan.lbm_end)
+            name = result_name(gemeente_names(source), plan.kwb_start, plan.kwb_end)
             context.layerToLoadOnCompletionDetails(self._output).name = name
             processor = post_processor(context, self._output)
             processor.styled = (self._active, name)
