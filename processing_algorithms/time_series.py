@@ -119,8 +119,8 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
 
     def _inputs_problem(self, parameters, context):
         """The boxes that start empty (fitting_layers) said in Dutch: what is missing and what to choose."""
-        from .support.same_geopackage import LBM_TABLE, layer_in_geopackage
         from ..veerkracht_plugin.geopackage import geopackage_tables
+        from .support.same_geopackage import LBM_TABLE, layer_in_geopackage
 
         needed = (
             (self.INPUT, "de buurten van het eindjaar van de laatste periode (PDOK of 'Open data ophalen')"),
