@@ -78,7 +78,10 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.WIJKEN, self.tr("Wijklaag (leeg: wijken uit de buurtcodes)"), [POLYGON_SOURCE], optional=True
+                self.WIJKEN,
+                self.tr("Wijklaag (leeg: wijken_<jaar> naast de buurtlaag, anders uit de buurtlaag)"),
+                [POLYGON_SOURCE],
+                optional=True,
             )
         )
         self.addParameter(maps_parameter(self.MAPS, self.tr("Kaarten")))
