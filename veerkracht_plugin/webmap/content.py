@@ -20,6 +20,7 @@ from ..sources.gemeenten import gemeenten as national_gemeenten
 from ..sources.gemeenten import name_key
 from ..styling import load_style, style_name, uses_stand_in
 
+CSS_PX_PER_MM = 96 / 25.4
 PERSPECTIVES_PATH = RESOURCES_DIR / "handelingsperspectieven.json"
 BUURT_NAME_FIELDS = ["buurtnaam", "bu_naam", "BU_NAAM", "statnaam", "naam"]
 WIJK_CODE_FIELDS = ["wijkcode", "wk_code", "WK_CODE"]
@@ -66,7 +67,7 @@ def legend(layer, map_ids):
     for map_id in map_ids:
         load_style(scratch, map_id, stand_in)
         classes = [
-            {"code": int(c.value()), "label": c.label(), "kleur": c.symbol().color().name()}
+            {"code": int(c.value()), "label": c.label(), "kleur": c.symbol().color().name(), **hatch(c.symbol())}
             for c in scratch.renderer().categories()
         ]
         classes.sort(key=lambda c: (c["code"] == 0, c["code"]))
@@ -81,6 +82,23 @@ def legend(layer, map_ids):
             }
         )
     return maps
+
+
+def hatch(symbol):
+    """{'arcering': {kleur, hoek, afstand, breedte}} for a symbol with a line pattern fill (class 0: grey, hatched),
+    distance and width in CSS pixels (the styles give millimetres); {} for a plain fill."""
+    for index in range(symbol.symbolLayerCount()):
+        layer = symbol.symbolLayer(index)
+        if layer.layerType() == "LinePatternFill":
+            return {
+                "arcering": {
+                    "kleur": layer.color().name(),
+                    "hoek": layer.lineAngle(),
+                    "afstand": round(layer.distance() * CSS_PX_PER_MM, 2),
+                    "breedte": round(layer.lineWidth() * CSS_PX_PER_MM, 2),
+                }
+            }
+    return {}
 
 
 def figure_fields(layer):
