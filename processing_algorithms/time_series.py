@@ -68,13 +68,14 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
+        self.add_parameter(
             QgsProcessingParameterVectorLayer(
                 self.LEEFBAAROMETER,
-                self.tr("Leefbaarometer-scores buurten, alle jaren (leeg: de tabel leefbaarometer naast de buurtlaag)"),
+                self.tr("Leefbaarometer-scores, alle jaren (leeg: uit het GeoPackage)"),
                 [ANY_VECTOR],
                 optional=True,
-            )
+            ),
+            "Leeg: de tabel 'leefbaarometer' naast de buurtlaag in het GeoPackage van 'Open data ophalen'.",
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(

@@ -71,13 +71,14 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
+        self.add_parameter(
             QgsProcessingParameterField(
                 self.VHE_FIELD,
-                self.tr("Veld met aantal verhuureenheden (leeg: het veld vhe, anders telt elk object 1)"),
+                self.tr("Veld met aantal verhuureenheden (leeg: vhe, anders 1)"),
                 parentLayerParameterName=self.VASTGOED,
                 optional=True,
-            )
+            ),
+            "Leeg: het veld vhe als de vastgoedlaag dat heeft, anders telt elk object als 1 verhuureenheid.",
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT_BUURTEN, self.tr("Buurten met eigen bezit"), POLYGON_SOURCE)

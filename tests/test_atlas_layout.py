@@ -477,5 +477,27 @@ def test_the_wijklaag_label_says_what_an_empty_box_does():
 
     algorithm = QgsApplication.processingRegistry().createAlgorithmById("veerkracht:wijkatlas")
     label = algorithm.parameterDefinition("WIJKEN").description()
-    assert label == "Wijklaag (leeg: wijken_<jaar> naast de buurtlaag, anders uit de buurtlaag)"
-    assert "(wijken_<jaar>); anders worden ze gemaakt door de buurten samen te voegen" in algorithm.shortHelpString()
+    assert label == "Wijklaag (leeg: uit het GeoPackage of de buurtlaag)"  # short: the dialog is ~688 px wide
+    assert "(wijken_<jaar>); anders worden ze gemaakt door de buurten samen te voegen" in shown_help(algorithm)
+
+
+def shown_help(algorithm):
+    """The help as QGIS' dialog shows it: each line a paragraph of HTML (so a bare '<jaar>' would vanish)."""
+    from qgis.PyQt.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setHtml("".join(f"<p>{line}</p>" for line in algorithm.shortHelpString().split("\n")))
+    return document.toPlainText()
+
+
+def test_the_help_beside_the_dialog_has_what_the_short_labels_leave_out():
+    """QA: labels were shortened to fit the dialog; their details are in the help beside it, label by label."""
+    from qgis.core import QgsApplication
+
+    shown = QgsApplication.processingRegistry().createAlgorithmById("veerkracht:makemaps")
+    text = shown_help(shown)
+    assert "Landelijke kerncijfers eindjaar (referentieset NL): De tabel referentie_<jaar> uit 'Open data" in text
+    assert "Leeg: de referentieset is alleen de buurtlaag." in text
+    assert "Verdachte nullen als ontbrekend behandelen: Nullen in de tabellen" in text
+    atlas = shown_help(QgsApplication.processingRegistry().createAlgorithmById("veerkracht:wijkatlas"))
+    assert "Grafiek door de tijd als laatste pagina (PNG; leeg: geen): Een PNG uit 'Veerkracht door de tijd'" in atlas

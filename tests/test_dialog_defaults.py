@@ -101,3 +101,14 @@ def test_an_empty_or_unfitting_box_is_said_in_dutch_before_running(project):
     ok, message = vastgoed.checkParameterValues({**params, "INPUT": ids["buurten"]}, context)
     assert not ok and "'buurten_2023' heeft niet de velden van de negen kaarten" in message
     assert vastgoed.checkParameterValues({**params, "INPUT": ids["a"]}, context)[0]
+
+
+def test_every_parameter_label_fits_the_dialog(provider):
+    """QA: dialogs open about 688 px wide; a label over 60 characters wraps badly. Details go in the help text."""
+    too_long = [
+        f"{algorithm.name()}.{parameter.name()} ({len(parameter.description())}): {parameter.description()}"
+        for algorithm in provider.algorithms()
+        for parameter in algorithm.parameterDefinitions()
+        if len(parameter.description()) > 60
+    ]
+    assert not too_long, "\n".join(too_long)
