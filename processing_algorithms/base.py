@@ -1,6 +1,7 @@
 """What every veerkracht algorithm shares: translation, instance creation, group and icon, safe outputs,
 messages without passwords, and the parameters several algorithms ask (a year, one or several of the nine maps)."""
 
+import html
 import re
 
 from qgis.core import (
@@ -50,7 +51,15 @@ class VeerkrachtAlgorithm(QgsProcessingAlgorithm):
         return self.GROUP_ID
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
-        return self.tr(self.HELP)
+        """The help beside the dialog: the text, then each parameter's label with its help (the details a short
+        label leaves out). QGIS shows it as HTML, so the texts are escaped: 'wijken_<jaar>' stays visible."""
+        lines = [html.escape(self.tr(self.HELP), quote=False)]
+        for parameter in self.parameterDefinitions():
+            text = parameter.help() if hasattr(parameter, "help") else ""
+            if text:
+                label, text = (html.escape(t, quote=False) for t in (parameter.description(), text))
+                lines.append(f"<b>{label}</b>: {text}")
+        return "\n".join(lines)
 
     def shortDescription(self):  # noqa: N802 (QGIS API)
         return self.tr(self.HELP.split("\n", 1)[0])

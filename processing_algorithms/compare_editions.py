@@ -43,22 +43,30 @@ class CompareEditionsAlgorithm(VeerkrachtAlgorithm):
         "Buurten worden op buurtcode gekoppeld; een buurt van editie B waarvan de code niet in editie A staat "
         "(andere buurtindeling) krijgt de klasse van de buurt van A waarmee hij het meest overlapt (oppervlakte "
         "in RD New); het logboek zegt hoeveel buurten zo gekoppeld zijn. De tabel telt per kaart de overgangen "
-        "klasse A -> klasse B; het logboek ook."
+        "klasse A -> klasse B; het logboek ook.\n\n"
+        "Beide edities zijn nodig, ook al noemt QGIS de vakken optioneel: ze beginnen met de eerste twee lagen met "
+        "veerkrachtkaarten van het project (op naam) of leeg, nooit met de actieve laag in beide; een leeg vak "
+        "wordt gemeld voordat er iets draait."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        from ..veerkracht_plugin.layer_queries import is_veerkracht_layer
+        from .support.fitting_layers import first_fitting
 
-        # optional, so the dialog does not put the active layer in both boxes; checkParameterValues asks for both
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.EDITION_A, self.tr("Editie A (eerder, veerkrachtkaarten)"), [POLYGON_SOURCE], optional=True
+        # optional, so the dialog does not put the active layer in both boxes; checkParameterValues asks for both.
+        # By default the project's first two maps layers by name: 'Veerkrachtkaarten Baarn 2014-2018' is A.
+        for index, (name, label) in enumerate(
+            (
+                (self.EDITION_A, "Editie A (eerder, veerkrachtkaarten)"),
+                (self.EDITION_B, "Editie B (later, veerkrachtkaarten)"),
             )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.EDITION_B, self.tr("Editie B (later, veerkrachtkaarten)"), [POLYGON_SOURCE], optional=True
+        ):
+            default = first_fitting(is_veerkracht_layer, skip=index, by_name=True)
+            self.addParameter(
+                QgsProcessingParameterFeatureSource(
+                    name, self.tr(label), [POLYGON_SOURCE], defaultValue=default, optional=True
+                )
             )
-        )
         self.addParameter(maps_parameter(self.MAPS, self.tr("Kaarten")))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Verschuiving"), POLYGON_SOURCE))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_TABLE, self.tr("Overgangen per kaart")))

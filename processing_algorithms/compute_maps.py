@@ -34,7 +34,7 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
 
     # parameter -> (canonical column in the core, Dutch description)
     FIELD_PARAMETERS = {
-        LBM_CLASS: ("lbm_klasse", "Leefbaarometer-klasse 1-9 (officiële klassekolom, wint van afw)"),
+        LBM_CLASS: ("lbm_klasse", "Leefbaarometer-klasse 1-9 (officieel, gaat voor afw)"),
         AFW: ("afw", "Leefbaarometer afwijking (afw), eindjaar"),
         ONV_START: ("onv_t0", "Overlast en onveiligheid (onv), beginjaar"),
         ONV_END: ("onv_t1", "Overlast en onveiligheid (onv), eindjaar"),
@@ -86,11 +86,10 @@ class ComputeMapsAlgorithm(VeerkrachtAlgorithm):
         )
         only = QgsProcessingParameterBoolean(
             self.ONLY_WITH_GEOMETRY,
-            self.tr("Alleen buurten met geometrie schrijven (buurten zonder geometrie zijn alleen referentieset)"),
+            self.tr("Alleen buurten met geometrie schrijven"),
             defaultValue=False,
         )
-        only.setFlags(only.flags() | ADVANCED)
-        self.addParameter(only)
+        self.add_parameter(only, "Buurten zonder geometrie tellen dan alleen mee in de referentieset.", advanced=True)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Veerkrachtkaarten"), POLYGON_SOURCE))
         self.addOutput(QgsProcessingOutputString(self.REFERENCE, self.tr("Gebruikte referentieset")))
 

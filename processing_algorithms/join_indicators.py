@@ -107,7 +107,7 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterString(
-                self.FIELDS, self.tr("Kolommen om over te nemen, gescheiden door komma's (leeg: alle)"), optional=True
+                self.FIELDS, self.tr("Kolommen om over te nemen (komma's; leeg: alle)"), optional=True
             )
         )
         self.addParameter(
@@ -116,7 +116,7 @@ class JoinIndicatorsAlgorithm(VeerkrachtAlgorithm):
         self.addParameter(
             QgsProcessingParameterBoolean(
                 self.ZEROS_AS_MISSING,
-                self.tr("Nullen die ontbrekend lijken (Excel-export van CBS' '.') als ontbrekend lezen"),
+                self.tr("Nullen die ontbrekend lijken als ontbrekend lezen"),
                 defaultValue=False,
             )
         )

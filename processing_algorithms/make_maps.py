@@ -59,7 +59,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         "(PDOK publiceert ze erin); inwoners en corporatiebezit komen uit de buurtlaag als de tabel ze niet heeft.\n\n"
         "Elke koppeling meldt eerst hoeveel buurten zij vond; vond een koppeling minder dan de helft, dan zegt het "
         "logboek dat aan het eind nog eens. Nullen die in een tabel los van de andere waarden staan (Excel maakt van "
-        "CBS' '.' vaak 0) worden gemeld; met 'Verdachte nullen ... als ontbrekend behandelen' tellen ze niet mee."
+        "CBS' '.' vaak 0) worden gemeld; met 'Verdachte nullen als ontbrekend behandelen' tellen ze niet mee."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
@@ -72,7 +72,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         add(
             QgsProcessingParameterVectorLayer(
                 self.LEEFBAAROMETER,
-                "Leefbaarometer-scores buurten (leeg: de tabel leefbaarometer naast de buurtlaag)",
+                "Leefbaarometer-scores buurten (leeg: uit het GeoPackage)",
                 [ANY_VECTOR],
                 optional=True,
             ),
@@ -91,11 +91,12 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         add(
             QgsProcessingParameterVectorLayer(
                 self.KERNCIJFERS_END,
-                "CBS Kerncijfers, eindjaar of lange tabel (leeg: uit de buurtlaag)",
+                "CBS Kerncijfers, eindjaar of lange tabel",
                 [ANY_VECTOR],
                 optional=True,
             ),
-            "kwb-JJJJ.xlsx/csv van CBS, of één lange tabel met een jaarkolom (StatLine-export).",
+            "kwb-JJJJ.xlsx/csv van CBS, of één lange tabel met een jaarkolom (StatLine-export). Leeg: de kerncijfers die "
+            "PDOK in de buurtlaag publiceert.",
         )
         add(
             year_parameter(self.KWB_YEAR_END, "Kerncijfers eindjaar (leeg: uit het bestand)", optional=True),
@@ -130,13 +131,14 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         add(
             QgsProcessingParameterVectorLayer(
                 self.REFERENTIE,
-                "Landelijke kerncijfers eindjaar (referentieset Nederland; leeg: alleen de buurtlaag)",
+                "Landelijke kerncijfers eindjaar (referentieset NL)",
                 [ANY_VECTOR],
                 optional=True,
             ),
             "De tabel referentie_<jaar> uit 'Open data ophalen': alle buurten van Nederland zonder geometrie. Dan "
             "vergelijkt elke klasse een buurt met heel Nederland, zoals de kaarten van Aedes; de uitvoer bevat alleen "
-            "de buurten van de buurtlaag. Kies dan ook de landelijke Leefbaarometer-tabel (leefbaarometer_nl).",
+            "de buurten van de buurtlaag. Kies dan ook de landelijke Leefbaarometer-tabel (leefbaarometer_nl). Leeg: de "
+            "referentieset is alleen de buurtlaag.",
         )
         add(
             QgsProcessingParameterVectorLayer(
@@ -200,10 +202,11 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         add(
             QgsProcessingParameterBoolean(
                 self.ZEROS_AS_MISSING,
-                "Verdachte nullen in de tabellen als ontbrekend behandelen (Excel maakt van CBS' '.' vaak 0)",
+                "Verdachte nullen als ontbrekend behandelen",
                 defaultValue=False,
             ),
-            "Zie het logboek: welke nullen verdacht zijn staat daar met kolom, aantal en codes.",
+            "Nullen in de tabellen die los van de andere waarden staan (Excel maakt van CBS' '.' vaak 0) tellen dan niet "
+            "mee. Zie het logboek: welke nullen verdacht zijn staat daar met kolom, aantal en codes.",
             True,
         )
         add(map_choice_parameter(self.ACTIVE, "Actieve kaart"), "De kaart die na afloop getoond wordt.")
@@ -264,7 +267,7 @@ class MakeMapsAlgorithm(VeerkrachtAlgorithm):
         self._active = MAP_IDS[self.parameterAsEnum(parameters, self.ACTIVE, context)]
         if context.willLoadLayerOnCompletion(self._output):
             source = self.parameterAsSource(parameters, self.INPUT, context)
-            name = result_name(gemeente_names(source), plan.lbm_start, plan.lbm_end)
+            name = result_name(gemeente_names(source), plan.kwb_start, plan.kwb_end)
             context.layerToLoadOnCompletionDetails(self._output).name = name
             processor = post_processor(context, self._output)
             processor.styled = (self._active, name)

@@ -66,7 +66,7 @@ class OpenDataAlgorithm(VeerkrachtAlgorithm):
         )
         self.add_parameter(
             QgsProcessingParameterBoolean(
-                self.NATIONAL, "Ook landelijke cijfers ophalen (referentieset Nederland)", defaultValue=True
+                self.NATIONAL, "Ook landelijke cijfers ophalen (referentieset NL)", defaultValue=True
             ),
             "Aedes en het onderzoek vergelijken een buurt met heel Nederland. Zonder landelijke cijfers worden de "
             "klassen op de gekozen gemeenten alleen berekend: dat zijn andere kaarten.",

@@ -87,14 +87,14 @@ class ReallocateAlgorithm(VeerkrachtAlgorithm):
         self.addParameter(
             QgsProcessingParameterString(
                 self.SHARES,
-                self.tr("Aandelen/percentages, gescheiden door komma's, elk eventueel met noemer (veld:noemer)"),
+                self.tr("Aandelen/percentages (komma's; eventueel veld:noemer)"),
                 optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.WEIGHTS,
-                self.tr("Puntenlaag als gewicht (adressen, woningen; leeg: oppervlakte)"),
+                self.tr("Puntenlaag als gewicht (leeg: oppervlakte)"),
                 [ANY_GEOMETRY_SOURCE],
                 optional=True,
             )

@@ -56,15 +56,34 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Buurtlaag"), [POLYGON_SOURCE]))
+        from .support.fitting_layers import first_fitting, is_buurt_layer, is_long_table
+
+        # optional: a required box gets the active layer, whatever it is; checkParameterValues asks for them
         self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.LEEFBAAROMETER, self.tr("Leefbaarometer-scores buurten (alle jaren)"), [ANY_VECTOR]
+            QgsProcessingParameterFeatureSource(
+                self.INPUT,
+                self.tr("Buurtlaag"),
+                [POLYGON_SOURCE],
+                defaultValue=first_fitting(is_buurt_layer),
+                optional=True,
             )
+        )
+        self.add_parameter(
+            QgsProcessingParameterVectorLayer(
+                self.LEEFBAAROMETER,
+                self.tr("Leefbaarometer-scores, alle jaren (leeg: uit het GeoPackage)"),
+                [ANY_VECTOR],
+                optional=True,
+            ),
+            "Leeg: de tabel 'leefbaarometer' naast de buurtlaag in het GeoPackage van 'Open data ophalen'.",
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.KERNCIJFERS, self.tr("CBS Kerncijfers, lange tabel met een jaarkolom"), [ANY_VECTOR]
+                self.KERNCIJFERS,
+                self.tr("CBS Kerncijfers, lange tabel met een jaarkolom"),
+                [ANY_VECTOR],
+                defaultValue=first_fitting(is_long_table),
+                optional=True,
             )
         )
         self.addParameter(
@@ -90,13 +109,39 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.CHARTS, self.tr("Grafieken per gemeente (PNG)")))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
+        problem = self._inputs_problem(parameters, context)
+        if problem:
+            return False, problem
         try:
             parse_periods(self.parameterAsString(parameters, self.PERIODS, context))
         except ValueError as error:
             return False, str(error)
         return super().checkParameterValues(parameters, context)
 
+    def _inputs_problem(self, parameters, context):
+        """The boxes that start empty (fitting_layers) said in Dutch: what is missing and what to choose."""
+        from ..veerkracht_plugin.geopackage import geopackage_tables
+        from .support.same_geopackage import LBM_TABLE, layer_in_geopackage
+
+        needed = (
+            (self.INPUT, "de buurten van het eindjaar van de laatste periode (PDOK of 'Open data ophalen')"),
+            (self.KERNCIJFERS, "de kerncijfers van alle jaren in één tabel met een jaarkolom (StatLine-export)"),
+        )
+        for name, what in needed:
+            if parameters.get(name) in (None, ""):
+                return self.tr("Kies '{}': {}.").format(self.parameter_label(name), what)
+        if parameters.get(self.LEEFBAAROMETER) in (None, ""):
+            buurten = layer_in_geopackage(parameters.get(self.INPUT), context)
+            if buurten is None or LBM_TABLE not in geopackage_tables(buurten[0]):
+                return self.tr(
+                    "Kies '{}': de buurtlaag komt niet uit een GeoPackage met een tabel '{}' ('Open data ophalen')."
+                ).format(self.parameter_label(self.LEEFBAAROMETER), LBM_TABLE)
+        return ""
+
     def process(self, parameters, context, feedback):
+        problem = self._inputs_problem(parameters, context)
+        if problem:  # models and scripts may skip checkParameterValues
+            raise QgsProcessingException(problem)
         try:
             periods = parse_periods(self.parameterAsString(parameters, self.PERIODS, context))
         except ValueError as error:
@@ -124,7 +169,7 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
         lbm_start, lbm_end, kwb_start, kwb_end = period
         params = {
             "INPUT": parameters[self.INPUT],
-            "LEEFBAAROMETER": parameters[self.LEEFBAAROMETER],
+            "LEEFBAAROMETER": parameters.get(self.LEEFBAAROMETER),  # empty: makemaps takes it beside the buurten
             "KERNCIJFERS_END": parameters[self.KERNCIJFERS],
             "LBM_YEAR_START": lbm_start,
             "LBM_YEAR_END": lbm_end,

@@ -49,9 +49,17 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        from ..veerkracht_plugin.layer_queries import is_veerkracht_layer
+        from .support.fitting_layers import first_fitting, is_point_layer
+
+        # optional: a required box gets the active layer, whatever it is; checkParameterValues asks for them
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.INPUT, self.tr("Laag met veerkrachtkaarten (buurten)"), [POLYGON_SOURCE]
+                self.INPUT,
+                self.tr("Laag met veerkrachtkaarten (buurten)"),
+                [POLYGON_SOURCE],
+                defaultValue=first_fitting(is_veerkracht_layer),
+                optional=True,
             )
         )
         self.addParameter(
@@ -59,23 +67,51 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
                 self.VASTGOED,
                 self.tr("Eigen vastgoed (punten of vlakken)"),
                 [ANY_GEOMETRY_SOURCE],
-                defaultValue=_first_point_layer(),
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.VHE_FIELD,
-                self.tr("Veld met aantal verhuureenheden (leeg: het veld vhe, anders telt elk object 1)"),
-                parentLayerParameterName=self.VASTGOED,
+                defaultValue=first_fitting(is_point_layer),
                 optional=True,
             )
+        )
+        self.add_parameter(
+            QgsProcessingParameterField(
+                self.VHE_FIELD,
+                self.tr("Veld met aantal verhuureenheden (leeg: vhe, anders 1)"),
+                parentLayerParameterName=self.VASTGOED,
+                optional=True,
+            ),
+            "Leeg: het veld vhe als de vastgoedlaag dat heeft, anders telt elk object als 1 verhuureenheid.",
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT_BUURTEN, self.tr("Buurten met eigen bezit"), POLYGON_SOURCE)
         )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_VASTGOED, self.tr("Vastgoed met buurtklassen")))
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
+        problem = self._inputs_problem(parameters, context)
+        return (False, problem) if problem else super().checkParameterValues(parameters, context)
+
+    def _inputs_problem(self, parameters, context):
+        """The boxes that start empty (fitting_layers), and a buurt layer without the maps, said in Dutch."""
+        from ..veerkracht_plugin.layer_queries import is_veerkracht_fields
+
+        needed = (
+            (self.INPUT, "de laag die 'Veerkrachtkaarten maken' schreef"),
+            (self.VASTGOED, "uw eigen vastgoed, punten per verhuureenheid of complex, of complexvlakken"),
+        )
+        for name, what in needed:
+            if parameters.get(name) in (None, ""):
+                return self.tr("Kies '{}': {}.").format(self.parameter_label(name), what)
+        buurten = self.parameterAsSource(parameters, self.INPUT, context)
+        if buurten is not None and not is_veerkracht_fields(buurten.fields()):
+            return self.tr(
+                "'{}' heeft niet de velden van de negen kaarten (zoals signalering_klasse): kies bij '{}' de laag die "
+                "'Veerkrachtkaarten maken' schreef."
+            ).format(buurten.sourceName(), self.parameter_label(self.INPUT))
+        return ""
+
     def process(self, parameters, context, feedback):
+        problem = self._inputs_problem(parameters, context)
+        if problem:  # models and scripts may skip checkParameterValues
+            raise QgsProcessingException(problem)
         from ..veerkracht_plugin.compat import rd_new
         from ..veerkracht_plugin.core.catalogue import MAP_IDS, field_names
         from ..veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, column_list, find_column
@@ -236,18 +272,6 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
         from .support.vastgoed_results import attach_styles
 
         attach_styles(context, results.get(self.OUTPUT_BUURTEN), results.get(self.OUTPUT_VASTGOED))
-
-
-def _first_point_layer():
-    """The id of the first point layer of the open project, so the dialog offers vastgoed, not the buurten."""
-    from qgis.core import QgsProject
-
-    from ..veerkracht_plugin.compat import POINT_GEOMETRY
-
-    for layer in QgsProject.instance().mapLayers().values():
-        if hasattr(layer, "geometryType") and layer.geometryType() == POINT_GEOMETRY:
-            return layer.id()
-    return None
 
 
 def _same_source(buurten, vastgoed, parameters, algorithm, context):

@@ -49,10 +49,9 @@ class WebMapAlgorithm(VeerkrachtAlgorithm):
             "<kaart>_klasse van de negen kaarten).",
         )
         self.add_parameter(
-            QgsProcessingParameterString(
-                self.GEMEENTEN, "Gemeenten (codes of namen, gescheiden door komma's; leeg: alle)", optional=True
-            ),
-            "Bijvoorbeeld GM0344 of Utrecht, Baarn. Leeg: alle gemeenten van de laag.",
+            QgsProcessingParameterString(self.GEMEENTEN, "Gemeenten (codes of namen; leeg: alle)", optional=True),
+            "Codes of namen gescheiden door komma's, bijvoorbeeld GM0344 of Utrecht, Baarn. Leeg: alle gemeenten van "
+            "de laag.",
         )
         self.add_parameter(maps_parameter(self.MAPS, "Kaarten"), "De kaarten in de pagina; standaard alle negen.")
         self.add_parameter(

@@ -48,7 +48,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         "logboek zegt hoeveel buurten op code en hoeveel op ligging zijn ingedeeld.\n\n"
         "Heeft geen buurt een veerkracht signalering (bijvoorbeeld zonder kerncijfers van een beginjaar), dan "
         "toont het overzicht een kaart met gegevens en zegt het waarom.\n\n"
-        "Gemeenten kiest u met hun code (GM0344) of hun naam zoals de laag die heeft; buurtcodes zonder "
+        "Gemeenten kiest u met hun code (GM0344) of hun naam zoals de laag die heeft, gescheiden door komma's; buurtcodes zonder "
         "gemeentedeel (BU0000...) weigert de atlas, want de gemeente is dan niet te bepalen.\n\n"
         "Zonder uitvoerbestand heet de PDF 'Veerkracht atlas <gemeente>.pdf' (in de tijdelijke map). Naast de PDF "
         "komt <naam>-wijken.gpkg met de gemeente en de wijken; de PDF en dat bestand verschijnen pas als de atlas "
@@ -73,12 +73,15 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterString(
-                self.GEMEENTE, self.tr("Gemeentecode(s), gescheiden door komma's (leeg: alle gemeenten)"), optional=True
+                self.GEMEENTE, self.tr("Gemeentecode(s) (leeg: alle gemeenten)"), optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.WIJKEN, self.tr("Wijklaag (leeg: wijken uit de buurtcodes)"), [POLYGON_SOURCE], optional=True
+                self.WIJKEN,
+                self.tr("Wijklaag (leeg: uit het GeoPackage of de buurtlaag)"),
+                [POLYGON_SOURCE],
+                optional=True,
             )
         )
         self.addParameter(maps_parameter(self.MAPS, self.tr("Kaarten")))
@@ -93,18 +96,19 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
         self.addParameter(
             QgsProcessingParameterFile(
                 self.TEMPLATE_OVERVIEW,
-                self.tr("Lay-outsjabloon overzichtspagina (leeg: het meegeleverde)"),
+                self.tr("Lay-outsjabloon overzicht (leeg: het meegeleverde)"),
                 extension="qpt",
                 optional=True,
             )
         )
-        self.addParameter(
+        self.add_parameter(
             QgsProcessingParameterFile(
                 self.CHART,
-                self.tr("Grafiek door de tijd als laatste pagina (PNG uit 'Veerkracht door de tijd'; leeg: geen)"),
+                self.tr("Grafiek door de tijd als laatste pagina (PNG; leeg: geen)"),
                 extension="png",
                 optional=True,
-            )
+            ),
+            "Een PNG uit 'Veerkracht door de tijd'. Leeg: geen grafiekpagina.",
         )
         self.addParameter(
             QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Atlas (PDF)"), self.tr("PDF (*.pdf)"))

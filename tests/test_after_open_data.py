@@ -69,3 +69,36 @@ def test_progress_moves_and_the_log_is_for_people(fetched, tmp_path):
     assert "field=" not in log and "memory:" not in log.lower()
     assert not re.search(r"\b1 kolommen\b", log)
     assert not re.search(r"\b1 (gebieden|gemeente\(n\))", log) and "in 1 gemeente (GM0308)" in feedback.log
+
+
+def test_the_maps_layer_is_named_after_its_kerncijfers_editions_and_its_sources_name_both(fetched, tmp_path):
+    """Issue 24: the layer said 2020-2024 (the Leefbaarometer years) for maps of the buurten of 2019 and 2023; the
+    atlas' sources line named no kerncijfers year at all."""
+    import processing
+    from processing.tools import dataobjects
+    from qgis.core import QgsApplication, QgsProcessingFeedback, QgsProcessingOutputLayerDefinition, QgsProject
+
+    from veerkracht.veerkracht_plugin.atlas.bind import sources_text
+
+    project, feedback = QgsProject(), QgsProcessingFeedback()
+    context = dataobjects.createContext(feedback)
+    context.setProject(project)
+    output = str(tmp_path / "kaarten.gpkg")
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("veerkracht:makemaps")
+    params = {
+        "INPUT": f"{fetched}|layername=buurten_2023",
+        "OUTPUT": QgsProcessingOutputLayerDefinition(output, project),
+    }
+    processing.run(algorithm, params, context=context, feedback=feedback)
+    details = context.layerToLoadOnCompletionDetails(output)
+    assert details.name == "Veerkrachtkaarten Baarn 2019-2023"
+    layer = QgsVectorLayer(output, "kaarten", "ogr")
+    editions = "Edities: Leefbaarometer 3.0 2020 en 2024; CBS Kerncijfers wijken en buurten 2019 en 2023."
+    assert editions in layer.metadata().abstract().splitlines()  # as stored in the GeoPackage
+    details.postProcessor().postProcessLayer(layer, context, feedback)
+    assert layer.name() == "Veerkrachtkaarten Baarn 2019-2023"
+    assert editions in layer.metadata().abstract().splitlines()  # as QGIS loads it
+    line = sources_text(layer, layer.metadata().abstract().split("\n")[0])
+    assert "Leefbaarometer 3.0, ministerie van BZK (2020, 2024)" in line
+    assert "CBS Kerncijfers wijken en buurten (2019, 2023)" in line
+    assert "Edities" not in line  # the years are said once, in the sources

@@ -24,7 +24,7 @@ from test_atlas_safety import SAMPLE, UTRECHT_PAGES, WIJKEN, maps_gpkg  # noqa: 
 
 from conftest import REPO
 from helpers import RecordingFeedback, only_layer_in_project, pdf_pages, run
-from veerkracht.veerkracht_plugin.compat import LAYOUT_MM
+from veerkracht.veerkracht_plugin.compat import LAYOUT_MM, make_field
 from veerkracht.veerkracht_plugin.core.catalogue import MAP_IDS
 
 pytestmark = pytest.mark.usefixtures("provider")
@@ -435,3 +435,69 @@ def test_a_new_atlas_layout_opens_unmodified(project_layer, tmp_path):
     layout.atlas().seekTo(1)
     layout.atlas().endRender()
     assert not project.isDirty() and layout.undoStack().stack().count() == 0
+
+
+LONG_NAME = "Buurt met een heel lange naam aan de rand van de gemeente"
+
+
+def test_a_long_buurt_name_shows_whole_in_the_table(maps_gpkg, tmp_path):  # noqa: F811
+    """Issue 24: the buurten table cut long names off; wrapped inside the Buurt column, every word on the page as
+    text (QGIS drew a table's text as outlines, which no PDF reader can search)."""
+    import shutil
+    import subprocess
+
+    copy = tmp_path / "lang.gpkg"
+    shutil.copy(maps_gpkg, copy)
+    layer = QgsVectorLayer(str(copy), "lang", "ogr")
+    layer.dataProvider().addAttributes([make_field("buurtnaam", "text")])
+    layer.updateFields()
+    feature = next(layer.getFeatures())
+    index = layer.fields().lookupField("buurtnaam")
+    assert layer.dataProvider().changeAttributeValues({feature.id(): {index: LONG_NAME}})
+    del layer
+    with only_layer_in_project(copy, "Utrecht") as layer:
+        pdf = tmp_path / "a.pdf"
+        run("wijkatlas", {"INPUT": layer.id(), "MAPS": [6], "OUTPUT": str(pdf)})
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page = next(p for p in text.split("<page ")[1:] if ">heel<" in p)
+    boxes = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page)
+    words = [(float(x0), float(x1), word) for x0, x1, word in boxes]
+    left = next(x0 for x0, _, word in words if word == "Buurt")  # the column's heading
+    right = next(x0 for x0, _, word in words if word == "Signalering")
+    start = next(i for i, (_, _, word) in enumerate(words) if word == "met" and words[i - 1][2] == "Buurt")
+    shown = words[start - 1 : start - 1 + len(LONG_NAME.split())]
+    assert " ".join(word for _, _, word in shown) == LONG_NAME  # every word, none cut off
+    assert all(left - 0.5 <= x0 and x1 < right for x0, x1, _ in shown), shown  # inside the Buurt column
+
+
+def test_the_wijklaag_label_says_what_an_empty_box_does():
+    """Issue 24: the label said 'leeg: wijken uit de buurtcodes' while an empty box first takes wijken_<jaar> from
+    the buurt layer's GeoPackage (help text and code), and only then the wijkcodes and -namen of the buurt layer."""
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("veerkracht:wijkatlas")
+    label = algorithm.parameterDefinition("WIJKEN").description()
+    assert label == "Wijklaag (leeg: uit het GeoPackage of de buurtlaag)"  # short: the dialog is ~688 px wide
+    assert "(wijken_<jaar>); anders worden ze gemaakt door de buurten samen te voegen" in shown_help(algorithm)
+
+
+def shown_help(algorithm):
+    """The help as QGIS' dialog shows it: each line a paragraph of HTML (so a bare '<jaar>' would vanish)."""
+    from qgis.PyQt.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setHtml("".join(f"<p>{line}</p>" for line in algorithm.shortHelpString().split("\n")))
+    return document.toPlainText()
+
+
+def test_the_help_beside_the_dialog_has_what_the_short_labels_leave_out():
+    """QA: labels were shortened to fit the dialog; their details are in the help beside it, label by label."""
+    from qgis.core import QgsApplication
+
+    shown = QgsApplication.processingRegistry().createAlgorithmById("veerkracht:makemaps")
+    text = shown_help(shown)
+    assert "Landelijke kerncijfers eindjaar (referentieset NL): De tabel referentie_<jaar> uit 'Open data" in text
+    assert "Leeg: de referentieset is alleen de buurtlaag." in text
+    assert "Verdachte nullen als ontbrekend behandelen: Nullen in de tabellen" in text
+    atlas = shown_help(QgsApplication.processingRegistry().createAlgorithmById("veerkracht:wijkatlas"))
+    assert "Grafiek door de tijd als laatste pagina (PNG; leeg: geen): Een PNG uit 'Veerkracht door de tijd'" in atlas

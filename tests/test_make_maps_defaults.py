@@ -163,13 +163,13 @@ def test_result_is_named_after_its_gemeente_and_an_empty_project_gets_rd_new(sha
         assert list(context.layersToLoadOnCompletion()) == [key]
         layer = QgsVectorLayer(key, "geladen", "ogr")
     details = context.layerToLoadOnCompletionDetails(key)
-    assert details.name == "Veerkrachtkaarten Baarn 2018-2024"
+    assert details.name == "Veerkrachtkaarten Baarn 2019-2023"
     project.addMapLayer(layer)
     details.postProcessor().postProcessLayer(layer, context, feedback)
     assert project.crs().authid() == "EPSG:28992"
     assert layer.metadata().abstract().startswith("Referentieset: de 21 buurten")
     assert layer.renderer().classAttribute() == "signalering_klasse"
-    assert layer.name() == "Veerkrachtkaarten Baarn 2018-2024"
+    assert layer.name() == "Veerkrachtkaarten Baarn 2019-2023"
 
 
 def test_maps_are_in_rd_new_whatever_the_buurt_layer(shared_data, tmp_path):

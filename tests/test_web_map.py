@@ -102,8 +102,10 @@ def test_switching_map_fills_buurten_in_the_styles_colours(browser, utrecht_page
     page = opened(browser, utrecht_page)
     page.evaluate(f"document.querySelector('#kaarten button[data-kaart=\"{map_id}\"]').click()")
     colours = qml_colours(map_id)
-    expected = [colours[k] for k in layer_classes(utrecht_maps, map_id)]
-    assert page.evaluate("veerkrachtKaart.vulkleuren()") == expected
+    classes = layer_classes(utrecht_maps, map_id)
+    hatched = f"url(#arcering-{map_id}-0)"  # class 0: grey under hatching (the test above)
+    assert page.evaluate("veerkrachtKaart.vulkleuren()") == [hatched if k == 0 else colours[k] for k in classes]
+    expected = [colours[k] for k in classes]
     legend = page.evaluate("[...document.querySelectorAll('#klassen li .label')].map(e => e.textContent)")
     labels = qml_labels(map_id)
     if map_id == "leefbaarheid":  # Utrecht's classes are on the stand-in afw thresholds: QGIS' legend says so
@@ -112,8 +114,68 @@ def test_switching_map_fills_buurten_in_the_styles_colours(browser, utrecht_page
     # and on screen: the pixel at each buurt's label point has its class colour (most: edges and outlines aside)
     image = QImage.fromData(page.screenshot())
     points = page.evaluate(f"[...Array({len(expected)}).keys()].map(i => veerkrachtKaart.schermpunt(i))")
-    hits = [QColor(image.pixel(int(x), int(y))).name() == colour for (x, y), colour in zip(points, expected)]
+    hits = [
+        QColor(image.pixel(int(x), int(y))).name() == colour
+        for (x, y), colour, k in zip(points, expected, classes)
+        if k != 0
+    ]
     assert sum(hits) >= 0.8 * len(hits), f"{sum(hits)} van {len(hits)} buurten in de kleur van hun klasse"
+    assert page.console_errors == []
+
+
+def qml_hatch(map_id):
+    """(fill colour, hatch colour) of class 0 in the packaged QML: a SimpleFill under a LinePatternFill."""
+    root = ET.parse(STYLES / f"{map_id}.qml").getroot()
+    zero = next(c.get("symbol") for c in root.iter("category") if c.get("value") == "0")
+    symbol = next(s for s in root.find("renderer-v2/symbols") if s.get("name") == zero)
+    colours = {}
+    for layer in symbol.findall("layer"):
+        rgba = next(p.get("v") for p in layer.iter("prop") if p.get("k") == "color")
+        colours[layer.get("class")] = QColor(*[int(v) for v in rgba.split(",")[:3]]).name()
+    return colours["SimpleFill"], colours["LinePatternFill"]
+
+
+def path_fills(page):
+    """The fill attribute of each buurt's SVG path, in the layer's feature order (outlines are not interactive)."""
+    return page.evaluate(
+        "[...document.querySelectorAll('#kaart path.leaflet-interactive')].map(p => p.getAttribute('fill'))"
+    )
+
+
+def test_class_0_is_hatched_on_the_map_as_in_the_legend_and_the_qml(browser, utrecht_page, utrecht_maps):
+    """QA: class 0 was hatched in the legend but a plain grey fill on the map."""
+    map_id = next(
+        m for m in MAP_IDS if 0 in layer_classes(utrecht_maps, m) and set(layer_classes(utrecht_maps, m)) != {0}
+    )
+    classes = layer_classes(utrecht_maps, map_id)
+    page = opened(browser, utrecht_page, f"#kaart={map_id}")
+    fills = path_fills(page)
+    assert len(fills) == len(classes)
+    background, hatch = qml_hatch(map_id)
+    colours = qml_colours(map_id)
+    reference = fills[classes.index(0)]
+    assert reference.startswith("url(#") and reference.endswith(")"), reference
+    assert [f for f, k in zip(fills, classes) if k == 0] == [reference] * classes.count(0)
+    assert [f for f, k in zip(fills, classes) if k != 0] == [colours[k] for k in classes if k != 0]
+    pattern = page.evaluate(
+        f"""(() => {{ const p = document.getElementById({reference[5:-1]!r});
+        return p && {{tag: p.tagName, fills: [...p.querySelectorAll('[fill]')].map(e => e.getAttribute('fill')),
+                      strokes: [...p.querySelectorAll('[stroke]')].map(e => e.getAttribute('stroke'))}}; }})()"""
+    )
+    assert pattern == {"tag": "pattern", "fills": [background], "strokes": [hatch]}
+    # the legend's swatch of class 0 is painted with the same pattern, the other swatches with their colours
+    swatches = page.evaluate(
+        "[...document.querySelectorAll('#klassen li')].map(li => [Number(li.dataset.klasse),"
+        " li.querySelector('.vlak rect').getAttribute('fill')])"
+    )
+    assert dict(swatches) == {**colours, 0: reference}
+    # and on screen: around the label point of the largest class 0 buurt both the grey and the dark hatch show
+    layer = QgsVectorLayer(str(utrecht_maps), "kaarten", "ogr")
+    areas = [f.geometry().area() if k == 0 else 0 for f, k in zip(layer.getFeatures(), classes)]
+    x, y = page.evaluate(f"veerkrachtKaart.schermpunt({max(range(len(areas)), key=areas.__getitem__)})")
+    image = QImage.fromData(page.screenshot())
+    around = {QColor(image.pixel(int(x) + dx, int(y) + dy)).name() for dx in range(-6, 7) for dy in range(-6, 7)}
+    assert background in around and any(QColor(c).lightness() < QColor(background).lightness() - 25 for c in around)
     assert page.console_errors == []
 
 

@@ -5,6 +5,7 @@ with operators every provider understands (=, IN, LIKE, OR), so they work as sub
 GeoJSON, shapefile, PostGIS and memory layers alike.
 """
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ from .styling import uses_stand_in
 GEMEENTE_CODE_FIELDS = ["gemeentecode", "GM_CODE", "gm_code"]
 GEMEENTE_NAME_FIELDS = ["gemeentenaam", "GM_NAAM", "gm_naam"]
 INWONERS_FIELDS = ["aantal_inwoners", "AANT_INW", "a_inw"]
+SOURCE_NAMES = {"lbm": "Leefbaarometer 3.0", "kwb": "CBS Kerncijfers wijken en buurten"}
+EDITIONS_PREFIX = "Edities: "
+_YEAR_FIELD = re.compile(r"^(?:(lbm|kwb)(\d{4})_\w+|kwetsbaar_(\d{4}))$", re.IGNORECASE)
 
 
 def is_veerkracht_layer(layer):
@@ -38,6 +42,30 @@ def inwoners_field(layer):
     if found:
         return found
     return next((n for n in names if n.lower().endswith(("_a_inw", "_aantal_inwoners"))), None)
+
+
+def edition_years(names):
+    """{'lbm': ['2020', '2024'], 'kwb': ['2019', '2023']} from the years in the field names: joined fields
+    (``lbm2024_onv``, ``kwb2023_a_inw``) and the index of each kerncijfers edition (``kwetsbaar_2019``), which is
+    there also when the kerncijfers came from buurt layers rather than tables."""
+    years = {}
+    for name in names:
+        match = _YEAR_FIELD.match(name)
+        if match:
+            source, year = ("kwb", match.group(3)) if match.group(3) else (match.group(1).lower(), match.group(2))
+            years.setdefault(source, set()).add(year)
+    return {source: sorted(found) for source, found in sorted(years.items(), key=lambda item: item[0] != "lbm")}
+
+
+def editions_line(names):
+    """'Edities: Leefbaarometer 3.0 2020 en 2024; CBS Kerncijfers wijken en buurten 2019 en 2023.', or '' without
+    years: the line of the maps' metadata that says what they were made from."""
+    years = edition_years(names)
+    parts = [
+        f"{SOURCE_NAMES[source]} {' en '.join([', '.join(found[:-1]), found[-1]] if found[1:] else found)}"
+        for source, found in years.items()
+    ]
+    return f"{EDITIONS_PREFIX}{'; '.join(parts)}." if parts else ""
 
 
 def gemeente_names(source):

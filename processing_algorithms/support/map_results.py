@@ -25,6 +25,7 @@ def store_in_geopackage(output, active_map_id, reference, feedback, source=""):
 
 
 def _store(output, active_map_id, reference, feedback, source):
+    from ...veerkracht_plugin.layer_queries import editions_line
     from ...veerkracht_plugin.styling import apply_styles, store_styles_in_geopackage
 
     layer = QgsVectorLayer(_with_layer_name(output), "veerkrachtkaarten", "ogr")
@@ -35,7 +36,7 @@ def _store(output, active_map_id, reference, feedback, source):
     feedback.pushInfo(f"Stijlen opgeslagen in {output.split('|')[0]}.")
     metadata = layer.metadata()
     metadata.setTitle("Veerkrachtkaarten")
-    metadata.setAbstract(reference)
+    metadata.setAbstract("\n\n".join(filter(None, [reference, editions_line(layer.fields().names())])))
     with_source(metadata, source)
     layer.setMetadata(metadata)
     message, ok = layer.saveDefaultMetadata()
@@ -70,13 +71,15 @@ def _with_layer_name(uri):
 
 
 def result_name(gemeenten, start, end):
-    """'Veerkrachtkaarten Baarn 2018-2024'; more than three gemeenten are counted, not listed."""
+    """'Veerkrachtkaarten Baarn 2019-2023' after the kerncijfers editions (the buurten of those years), or only the
+    end year without a start edition; more than three gemeenten are counted, not listed."""
     gemeenten = sorted(gemeenten)
     if len(gemeenten) > 3:
         shown = f"{', '.join(gemeenten[:2])} en {len(gemeenten) - 2} andere gemeenten"
     else:
         shown = " en ".join([", ".join(gemeenten[:-1]), gemeenten[-1]] if len(gemeenten) > 1 else gemeenten)
-    return f"Veerkrachtkaarten {shown} {start}-{end}".replace("  ", " ")
+    years = f"{start}-{end}" if start and start != end else f"{end}"
+    return f"Veerkrachtkaarten {shown} {years}".replace("  ", " ")
 
 
 def post_processor(context, output):
@@ -112,7 +115,10 @@ class ResultPostProcessor(QgsProcessingLayerPostProcessorInterface):
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
         if self.metadata:
+            from ...veerkracht_plugin.layer_queries import editions_line
+
             summary, details = self.metadata
+            details = [line for line in [editions_line(layer.fields().names())] if line] + list(details)
             metadata = layer.metadata()
             metadata.setTitle("Veerkrachtkaarten")
             metadata.setAbstract(summary + "\n\n" + "\n".join(details))

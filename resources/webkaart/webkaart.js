@@ -49,22 +49,53 @@
     return points;
   }
 
+  // A hatched class (class 0, "onvoldoende gegevens") as the QML draws it: its fill colour under lines of the
+  // hatch colour. One SVG <pattern> per map and class in a hidden <svg>; the buurten on the map and the legend's
+  // swatches both paint with fill="url(#...)", so they cannot differ. Works offline, under the CSP and in print.
+  var SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attributes) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    return node;
+  }
+  var patterns = svg("svg", { "class": "patronen", width: 0, height: 0, "aria-hidden": "true", focusable: "false" });
+  var defs = patterns.appendChild(svg("defs"));
+  document.body.appendChild(patterns);
+
+  function paint(map, c) {
+    if (!c.arcering) return c.kleur;
+    var h = c.arcering, size = h.afstand, id = "arcering-" + map.id + "-" + c.code;
+    var pattern = defs.appendChild(svg("pattern", {
+      id: id, patternUnits: "userSpaceOnUse", width: size, height: size, patternTransform: "rotate(" + -h.hoek + ")"
+    }));
+    pattern.appendChild(svg("rect", { width: size, height: size, fill: c.kleur }));
+    pattern.appendChild(svg("line", { x1: 0, y1: size / 2, x2: size, y2: size / 2, stroke: h.kleur, "stroke-width": h.breedte }));
+    return "url(#" + id + ")";
+  }
+
+  function swatch(fill) {
+    var box = svg("svg", { "class": "vlak", "aria-hidden": "true", focusable: "false" });
+    box.appendChild(svg("rect", { width: "100%", height: "100%", fill: fill }));
+    return box;
+  }
+
   var maps = {};
   data.kaarten.forEach(function (map) {
-    map.kleur = {};
+    map.vulling = {};
     map.label = {};
     map.klassen.forEach(function (c) {
-      map.kleur[c.code] = c.kleur;
+      c.vulling = paint(map, c);
+      map.vulling[c.code] = c.vulling;
       map.label[c.code] = c.label;
     });
     maps[map.id] = map;
   });
   var current = data.kaarten[0].id;
 
-  var map = L.map("kaart", { preferCanvas: true, zoomSnap: 0.25, attributionControl: true });
+  var map = L.map("kaart", { zoomSnap: 0.25, attributionControl: true });
   map.fitBounds(bounds, { padding: [10, 10], animate: false }); // before the buurten: each is projected once
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-  var renderer = L.canvas({ padding: 0.2, tolerance: 2 });
+  var renderer = L.svg({ padding: 0.2 }); // SVG, not canvas: the hatch of class 0 is a <pattern>
   var background = L.tileLayer(PDOK_TILES, {
     maxZoom: 19,
     attribution: "Achtergrond: BRT-Achtergrondkaart, PDOK, © Kadaster"
@@ -72,7 +103,7 @@
 
   function fillOf(i) {
     var klasse = data.klasse[current][i];
-    return maps[current].kleur[klasse] || maps[current].kleur[0] || "#bdbdbd";
+    return maps[current].vulling[klasse] || maps[current].vulling[0] || "#bdbdbd";
   }
 
   function opacity() {
@@ -128,9 +159,7 @@
     var klasse = data.klasse[current][i];
     box.appendChild(element("p", mapInfo.titel, "kaartnaam"));
     var label = element("p", null, "klasse");
-    var swatch = element("span", null, "vlak" + (klasse === 0 ? " gearceerd" : ""));
-    swatch.style.background = mapInfo.kleur[klasse] || "#bdbdbd";
-    label.appendChild(swatch);
+    label.appendChild(swatch(mapInfo.vulling[klasse] || "#bdbdbd"));
     label.appendChild(element("strong", mapInfo.label[klasse] || data.klasse_0));
     box.appendChild(label);
 
@@ -197,9 +226,7 @@
     list.textContent = "";
     mapInfo.klassen.forEach(function (c) {
       var item = element("li");
-      var swatch = element("span", null, "vlak" + (c.code === 0 ? " gearceerd" : ""));
-      swatch.style.background = c.kleur;
-      item.appendChild(swatch);
+      item.appendChild(swatch(c.vulling));
       item.appendChild(element("span", c.label, "label"));
       item.appendChild(element("span", counts[c.code] || 0, "aantal"));
       item.dataset.klasse = c.code;
@@ -327,7 +354,7 @@
   window.veerkrachtKaart = {
     toon: show,
     kaart: function () { return current; },
-    vulkleuren: function () { return polygons.map(function (p) { return p.options.fillColor; }); },
+    vulkleuren: function () { return polygons.map(function (p) { return p.options.fillColor; }); }, // or url(#...)
     schermpunt: function (i) {
       var point = map.latLngToContainerPoint(labelPoint(i));
       var box = document.getElementById("kaart").getBoundingClientRect();

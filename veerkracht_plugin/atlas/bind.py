@@ -2,8 +2,6 @@
 project: the map items' styles and themes, the legends, the table of buurten and the sources line. Main thread
 only."""
 
-import re
-
 from qgis.core import (
     QgsExpression,
     QgsExpressionContextUtils,
@@ -21,6 +19,7 @@ from qgis.PyQt.QtGui import QFont
 
 from ..core.catalogue import field_names
 from ..core.join import LAYER_KEY_CANDIDATES, find_column
+from ..layer_queries import edition_years
 from ..styling import apply_styles, style_name
 from .coverage import OVERVIEW_MAP_PROPERTY
 from .template import NORTH_ARROW
@@ -33,9 +32,8 @@ SOURCES_LABEL = f"[% @{SOURCES_VARIABLE} %] Gemaakt op [% format_date(now(), 'dd
 
 def sources_text(layer, reference):
     """The sources line as plain text; the label shows it through ``SOURCES_LABEL`` (names are never evaluated)."""
-    names = " ".join(layer.fields().names())
-    lbm = sorted(set(re.findall(r"lbm(\d{4})_", names)))
-    kwb = sorted(set(re.findall(r"kwb(\d{4})_", names)))
+    years = edition_years(layer.fields().names())
+    lbm, kwb = years.get("lbm"), years.get("kwb")
     parts = [
         "Bronnen: Leefbaarometer 3.0, ministerie van BZK" + (f" ({', '.join(lbm)})" if lbm else ""),
         "CBS Kerncijfers wijken en buurten" + (f" ({', '.join(kwb)})" if kwb else ""),

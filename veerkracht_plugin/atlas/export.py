@@ -4,7 +4,7 @@ one QPrinter, through QGIS' page renderer, as QgsLayoutExporter.exportToPdf does
 
 from pathlib import Path
 
-from qgis.core import QgsExpression, QgsFeatureRequest, QgsLayoutExporter
+from qgis.core import Qgis, QgsExpression, QgsFeatureRequest, QgsLayoutExporter
 from qgis.PyQt.QtCore import QMarginsF, QSizeF
 from qgis.PyQt.QtGui import QPageLayout, QPageSize, QPainter
 from qgis.PyQt.QtPrintSupport import QPrinter
@@ -69,6 +69,8 @@ def export_pdf(layouts, path, feedback=None, pictures=()):
                 return False
             layout.atlas().seekTo(index)
             layout.renderContext().setDpi(DPI)
+            # text stays text (searchable); QGIS draws a table's text as outlines by default
+            layout.renderContext().setTextRenderFormat(Qgis.TextRenderFormat.AlwaysText)
             printer.setPageLayout(_page_layout(layout))
             if number == 0:
                 if not painter.begin(printer):

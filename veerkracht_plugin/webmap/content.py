@@ -14,17 +14,17 @@ from ..core.catalogue import field_names, load_catalogue, map_entry
 from ..core.codes import normalise_code, wijk_of
 from ..core.join import LAYER_KEY_CANDIDATES, find_column
 from ..geometry import rd_copy
-from ..layer_queries import GemeenteIndex, inwoners_field, sort_gemeenten
+from ..layer_queries import SOURCE_NAMES, GemeenteIndex, edition_years, inwoners_field, sort_gemeenten
 from ..paths import RESOURCES_DIR
 from ..sources.gemeenten import gemeenten as national_gemeenten
 from ..sources.gemeenten import name_key
 from ..styling import load_style, style_name, uses_stand_in
 
+CSS_PX_PER_MM = 96 / 25.4
 PERSPECTIVES_PATH = RESOURCES_DIR / "handelingsperspectieven.json"
 BUURT_NAME_FIELDS = ["buurtnaam", "bu_naam", "BU_NAAM", "statnaam", "naam"]
 WIJK_CODE_FIELDS = ["wijkcode", "wk_code", "WK_CODE"]
 FIGURE_PATTERN = re.compile(r"^(?:(lbm|kwb)(\d{4})_(\w+)|kwetsbaar_(\d{4}))$", re.IGNORECASE)
-SOURCE_NAMES = {"lbm": "Leefbaarometer 3.0", "kwb": "CBS Kerncijfers wijken en buurten"}
 INDICATOR_NAMES = {
     "lbm": "totaalscore (lbm)",
     "afw": "afwijking van het landelijk gemiddelde (afw)",
@@ -67,7 +67,7 @@ def legend(layer, map_ids):
     for map_id in map_ids:
         load_style(scratch, map_id, stand_in)
         classes = [
-            {"code": int(c.value()), "label": c.label(), "kleur": c.symbol().color().name()}
+            {"code": int(c.value()), "label": c.label(), "kleur": c.symbol().color().name(), **hatch(c.symbol())}
             for c in scratch.renderer().categories()
         ]
         classes.sort(key=lambda c: (c["code"] == 0, c["code"]))
@@ -82,6 +82,23 @@ def legend(layer, map_ids):
             }
         )
     return maps
+
+
+def hatch(symbol):
+    """{'arcering': {kleur, hoek, afstand, breedte}} for a symbol with a line pattern fill (class 0: grey, hatched),
+    distance and width in CSS pixels (the styles give millimetres); {} for a plain fill."""
+    for index in range(symbol.symbolLayerCount()):
+        layer = symbol.symbolLayer(index)
+        if layer.layerType() == "LinePatternFill":
+            return {
+                "arcering": {
+                    "kleur": layer.color().name(),
+                    "hoek": layer.lineAngle(),
+                    "afstand": round(layer.distance() * CSS_PX_PER_MM, 2),
+                    "breedte": round(layer.lineWidth() * CSS_PX_PER_MM, 2),
+                }
+            }
+    return {}
 
 
 def figure_fields(layer):
@@ -104,13 +121,11 @@ def figure_fields(layer):
 
 
 def editions(layer):
-    """['Leefbaarometer 3.0: 2018, 2024', ...] from the year in the joined fields' names."""
-    years = {}
-    for name in layer.fields().names():
-        match = FIGURE_PATTERN.match(name)
-        if match and match.group(1):
-            years.setdefault(SOURCE_NAMES[match.group(1).lower()], set()).add(match.group(2))
-    return [f"{source}: {', '.join(sorted(found))}" for source, found in sorted(years.items())]
+    """['Leefbaarometer 3.0: 2018, 2024', ...] from the year in the fields' names (layer_queries)."""
+    years = edition_years(layer.fields().names())
+    return [
+        f"{SOURCE_NAMES[source]}: {', '.join(found)}" for source, found in sorted(years.items(), key=lambda i: i[0])
+    ]
 
 
 def sources(layer):
