@@ -180,6 +180,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             build_coverage,
             coverage_path,
             export_pdf,
+            keep_off_canvas,
             layer_in_project,
             load_template,
             place_layout,
@@ -241,6 +242,7 @@ class WijkAtlasAlgorithm(VeerkrachtAlgorithm):
             save_coverage(coverage, self.staged_path(wijken_path))
             add_coverage(project, coverage)
             prepare_styles(layer, project)
+            keep_off_canvas(project, coverage)
             layouts = [
                 load_template(project, f"{name} – overzicht", overview_template, 0, ("titel", "overzicht_kaart")),
                 load_template(project, f"{name} – wijken", template, len(maps)),

@@ -16,6 +16,7 @@ from .export import export_pdf
 from .project import (
     add_coverage,
     is_edited,
+    keep_off_canvas,
     layer_in_project,
     mark_as_made,
     place_layout,
@@ -46,6 +47,7 @@ __all__ = [
     "build_template",
     "build_wijk_template",
     "coverage_path",
+    "keep_off_canvas",
     "coverage_uri",
     "export_pdf",
     "is_edited",

@@ -46,6 +46,14 @@ def add_coverage(project, coverage):
     return coverage
 
 
+def keep_off_canvas(project, coverage):
+    """Uncheck the coverage in the layer list once the map themes hold it: the layouts draw it from their themes,
+    the canvas does not lay the wijken over the maps."""
+    node = project.layerTreeRoot().findLayer(coverage.id())
+    if node is not None:
+        node.setItemVisibilityChecked(False)
+
+
 def remove_coverage(project, coverage):
     """Remove an atlas coverage layer from the project unless another layout still uses it."""
     for other in project.layoutManager().printLayouts():

@@ -1,5 +1,4 @@
-"""Where the dock's other outputs go: an atlas PDF beside the maps it is made of, under a free name, and the
-layers its run leaves in the project kept from drawing over those maps."""
+"""Where the dock's other outputs go: an atlas PDF beside the maps it is made of, under a free name."""
 
 from pathlib import Path
 
@@ -19,12 +18,3 @@ def atlas_pdf(folder, gemeenten, layer_name):
     names = "-".join(gemeente.name for gemeente in gemeenten) if 0 < len(gemeenten) <= 3 else layer_name
     return free_path(Path(folder) / f"atlas-{slug(names) or 'veerkracht'}.pdf")
 
-
-def hide_new_layers(project, before):
-    """Uncheck in the layer list every layer added since ``before`` (layer ids): the atlas' wijken stay in the
-    project for its layouts, but do not lie over the maps in the canvas."""
-    root = project.layerTreeRoot()
-    for layer_id in set(project.mapLayers()) - set(before):
-        node = root.findLayer(layer_id)
-        if node is not None:
-            node.setItemVisibilityChecked(False)

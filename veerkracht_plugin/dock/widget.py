@@ -23,7 +23,7 @@ from ..layer_queries import (
 from ..styling import apply_styles, style_name
 from .fetch import FetchSection
 from .figures import GemeenteFigures, live_figures
-from .outputs import atlas_pdf, hide_new_layers, layer_folder
+from .outputs import atlas_pdf, layer_folder
 from .periods import PERIOD_FIELD
 from .sections import USER_ROLE, DockSections
 from .state import DockMemory, keeping_clean
@@ -291,14 +291,13 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
 
     def make_atlas(self):
         """The atlas' dialog for the layer and gemeenten shown, its PDF beside the maps (a temporary one is lost on
-        closing QGIS); the wijken layer it adds stays for its layouts, unchecked so as not to cover the maps."""
+        closing QGIS)."""
         import processing
 
         gemeenten = self.chosen_gemeenten()
         if not gemeenten and self.figures is not None and len(self.figures.gemeenten) == 1:
             gemeenten = self.figures.gemeenten
         folder = layer_folder(self.layer) or self.fetch_section.output_folder()
-        before = list(self.project.mapLayers())
         processing.execAlgorithmDialog(
             ATLAS_ALGORITHM,
             {
@@ -307,7 +306,6 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
                 "OUTPUT": str(atlas_pdf(folder, gemeenten, self.layer.name() if self.layer else "")),
             },
         )
-        hide_new_layers(self.project, before)
 
     def make_web_map(self):
         """The web map's dialog for the layer and gemeenten shown; the user picks where the page goes."""
