@@ -10,7 +10,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..veerkracht_plugin.compat import ADVANCED, INTEGER, POLYGON_SOURCE
+from ..veerkracht_plugin.compat import INTEGER, POLYGON_SOURCE
 from .base import VeerkrachtAlgorithm, counted
 from .support.layer_io import frame_rows, output_fields, read_columns, write_features
 from .support.map_results import post_processor
