@@ -17,4 +17,3 @@ def atlas_pdf(folder, gemeenten, layer_name):
     """A PDF path in ``folder`` that does not exist yet: atlas-<gemeente(n)>.pdf, else atlas-<layer>.pdf."""
     names = "-".join(gemeente.name for gemeente in gemeenten) if 0 < len(gemeenten) <= 3 else layer_name
     return free_path(Path(folder) / f"atlas-{slug(names) or 'veerkracht'}.pdf")
-
