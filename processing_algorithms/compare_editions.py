@@ -50,8 +50,7 @@ class CompareEditionsAlgorithm(VeerkrachtAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        from ..veerkracht_plugin.layer_queries import is_veerkracht_layer
-        from .support.fitting_layers import first_fitting
+        from .support.fitting_layers import first_fitting, is_maps_layer
 
         # optional, so the dialog does not put the active layer in both boxes; checkParameterValues asks for both.
         # By default the project's first two maps layers by name: 'Veerkrachtkaarten Baarn 2014-2018' is A.
@@ -61,7 +60,7 @@ class CompareEditionsAlgorithm(VeerkrachtAlgorithm):
                 (self.EDITION_B, "Editie B (later, veerkrachtkaarten)"),
             )
         ):
-            default = first_fitting(is_veerkracht_layer, skip=index, by_name=True)
+            default = first_fitting(is_maps_layer, skip=index, by_name=True)
             self.addParameter(
                 QgsProcessingParameterFeatureSource(
                     name, self.tr(label), [POLYGON_SOURCE], defaultValue=default, optional=True

@@ -49,8 +49,7 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        from ..veerkracht_plugin.layer_queries import is_veerkracht_layer
-        from .support.fitting_layers import first_fitting, is_point_layer
+        from .support.fitting_layers import first_fitting, is_maps_layer, is_point_layer
 
         # optional: a required box gets the active layer, whatever it is; checkParameterValues asks for them
         self.addParameter(
@@ -58,7 +57,7 @@ class VastgoedPerBuurtAlgorithm(VeerkrachtAlgorithm):
                 self.INPUT,
                 self.tr("Laag met veerkrachtkaarten (buurten)"),
                 [POLYGON_SOURCE],
-                defaultValue=first_fitting(is_veerkracht_layer),
+                defaultValue=first_fitting(is_maps_layer),
                 optional=True,
             )
         )

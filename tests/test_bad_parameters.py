@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 from test_compute_maps import joined
+from test_styles_and_sharing import baarn_maps  # noqa: F401, F811 (fixture)
 
 from conftest import REPO
 from helpers import RecordingFeedback, run
@@ -110,14 +111,14 @@ def test_infinite_value_is_missing_and_named(lbm_layer):
     assert any("lbm24_onv" in w and victim["buurtcode"] in w and "inf" in w for w in feedback.warnings)
 
 
-def test_vhe_field_that_does_not_exist(lbm_layer):
+def test_vhe_field_that_does_not_exist(baarn_maps):  # noqa: F811
     with pytest.raises(
         QgsProcessingException, match=r"veld 'aantal_vhe' bestaat niet.*Kolommen: fid, complex, vhe, bron"
     ):
         run(
             "vastgoedperbuurt",
             {
-                "INPUT": lbm_layer,
+                "INPUT": baarn_maps[0].source(),
                 "VASTGOED": VASTGOED,
                 "VHE_FIELD": "aantal_vhe",
                 "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
@@ -127,7 +128,7 @@ def test_vhe_field_that_does_not_exist(lbm_layer):
 
 
 @pytest.mark.parametrize("prefix", ["", "postgres://"])
-def test_database_down_never_shows_the_password(lbm_layer, prefix):
+def test_database_down_never_shows_the_password(baarn_maps, prefix):  # noqa: F811
     uri = (
         "dbname='corporatie' host=127.0.0.1 port=9 user='gis' password='Geheim!123' sslmode=disable key='id' "
         'srid=28992 type=Point table="public"."vastgoed" (geom)'
@@ -136,7 +137,7 @@ def test_database_down_never_shows_the_password(lbm_layer, prefix):
         run(
             "vastgoedperbuurt",
             {
-                "INPUT": lbm_layer,
+                "INPUT": baarn_maps[0].source(),
                 "VASTGOED": prefix + uri,
                 "OUTPUT_BUURTEN": "TEMPORARY_OUTPUT",
                 "OUTPUT_VASTGOED": "TEMPORARY_OUTPUT",

@@ -69,6 +69,25 @@ def test_each_box_gets_a_fitting_layer(project):
     assert (editions["EDITION_A"], editions["EDITION_B"]) == (ids["a"], ids["b"])
 
 
+def test_the_atlas_wijken_and_a_time_series_are_not_offered_as_inputs(project):
+    """QA pass: with an atlas made, timeseries took 'Atlas Baarn: wijken' as buurt layer; with a time series in
+    the project, vastgoedperbuurt took it as the maps layer. Both are placed above the others, as QGIS adds them."""
+    root = QgsProject.instance().layerTreeRoot()
+    wijken = memory("MultiPolygon", "Atlas Baarn: wijken", ["volgorde:integer", "niveau:string", "code:string"])
+    wijken.setCustomProperty("veerkracht/atlas", "dekking")
+    series = maps_layer("Veerkracht door de tijd 2018-2024")
+    series.dataProvider().addAttributes(memory("None", "d", ["periode_begin:date"]).fields().toList())
+    series.updateFields()
+    for layer in (wijken, series):
+        QgsProject.instance().addMapLayer(layer, False)
+        root.insertLayer(0, layer)
+    ids = {key: layer.id() for key, layer in project.items()}
+    assert dialog_values("veerkracht:timeseries")["INPUT"] == ids["buurten"]
+    assert dialog_values("veerkracht:vastgoedperbuurt")["INPUT"] in (ids["a"], ids["b"])
+    editions = dialog_values("veerkracht:compareeditions")
+    assert (editions["EDITION_A"], editions["EDITION_B"]) == (ids["a"], ids["b"])
+
+
 def test_without_a_fitting_layer_the_box_stays_empty(project):
     for key in ("kwb", "vastgoed", "a", "b"):
         QgsProject.instance().removeMapLayer(project[key].id())

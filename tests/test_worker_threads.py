@@ -31,11 +31,12 @@ def desktop_sequence(mode, shared_data, tmp_path):
 
 
 def test_qgis_loses_the_crs_when_a_worker_retires(shared_data, tmp_path):
-    """The QGIS behaviour the plugin guards against (seen on 3.22; 3.40 loses a CRS made from a string so too)."""
+    """The QGIS behaviour the plugin guards against (3.22 and 3.40; on 3.40 not in every run)."""
     result = desktop_sequence("plain", shared_data, tmp_path)
     if result == {"srs_id": 28992, "x": pytest.approx(BAARN_X, abs=1)}:
-        pytest.skip("Deze QGIS verliest in deze volgorde geen CRS (3.40: de GeoPackage-CRS komt elders vandaan).")
-    assert result["srs_id"] == 0 and result["x"] == pytest.approx(5.27)
+        pytest.skip("Deze QGIS verloor in deze run geen CRS (3.40: niet in elke run).")
+    assert result["srs_id"] in (0, 99999)  # no CRS: GDAL 3.9+ writes 'undefined' as 99999
+    assert result["x"] == pytest.approx(5.27)
 
 
 def test_with_the_workers_kept_the_second_run_writes_rd_new(shared_data, tmp_path):

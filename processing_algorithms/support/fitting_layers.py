@@ -6,8 +6,9 @@ says in Dutch before running what is missing or does not fit."""
 from qgis.core import QgsProject
 
 from ...veerkracht_plugin.compat import POINT_GEOMETRY
-from ...veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, YEAR_CANDIDATES, find_column
-from ...veerkracht_plugin.layer_queries import is_veerkracht_layer
+
+ATLAS_ROLE, COVERAGE = "veerkracht/atlas", "dekking"  # as atlas/project.py marks its wijken layer
+SERIES_FIELD = "periode_begin"  # a time series: one feature per buurt and period
 
 
 def _project_layers():
@@ -29,8 +30,25 @@ def is_point_layer(layer):
     return layer.isSpatial() and layer.geometryType() == POINT_GEOMETRY
 
 
+def is_own_output(layer):
+    """A layer the atlas added, or a time series: made by the plugin, but not one edition of buurten."""
+    return layer.customProperty(ATLAS_ROLE) == COVERAGE or SERIES_FIELD in layer.fields().names()
+
+
+def is_maps_layer(layer):
+    """One edition of the nine maps, as 'Veerkrachtkaarten maken' writes it."""
+    from ...veerkracht_plugin.layer_queries import is_veerkracht_layer
+
+    return is_veerkracht_layer(layer) and not is_own_output(layer)
+
+
 def is_buurt_layer(layer):
-    """Buurt polygons with a code column, not maps already made."""
+    """Buurt polygons with a code column, not maps already made, not the atlas' wijken."""
+    from ...veerkracht_plugin.core.join import LAYER_KEY_CANDIDATES, find_column
+    from ...veerkracht_plugin.layer_queries import is_veerkracht_layer
+
+    if is_own_output(layer):
+        return False
     names = layer.fields().names()
     spatial = layer.isSpatial() and layer.geometryType() != POINT_GEOMETRY
     return spatial and find_column(names, LAYER_KEY_CANDIDATES) is not None and not is_veerkracht_layer(layer)
@@ -38,5 +56,7 @@ def is_buurt_layer(layer):
 
 def is_long_table(layer):
     """A table with a year column that is not the Leefbaarometer (which has onv): kerncijfers over the years."""
+    from ...veerkracht_plugin.core.join import YEAR_CANDIDATES, find_column
+
     names = layer.fields().names()
     return find_column(names, YEAR_CANDIDATES) is not None and find_column(names, ["onv"]) is None
