@@ -5,13 +5,10 @@ Each period is one 'Veerkrachtkaarten maken' run (child algorithm), so each peri
 by the same rules as a single edition.
 """
 
-import re
-
 from qgis.core import (
     QgsFeature,
     QgsFields,
     QgsProcessingException,
-    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputString,
     QgsProcessingParameterFeatureSink,
@@ -21,12 +18,13 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
     QgsProcessingUtils,
 )
+from qgis.PyQt.QtCore import QDate
 
 from ..veerkracht_plugin.compat import ADVANCED, ANY_VECTOR, FAST_INSERT, INTEGER, POLYGON_SOURCE, make_field
 from ..veerkracht_plugin.core.editions import parse_periods, shown_between
 from .base import VeerkrachtAlgorithm
+from .support.series_layer import TemporalPostProcessor, date_fields, period_inwoners_field, set_temporal
 
-DATE_FIELDS = ("periode_begin", "periode_eind", "geldig_van", "geldig_tot")
 PASSED_ON = ("COUNTS", "SHARES", "INWONERS_COLUMN", "CORPORATIE_COLUMN")
 
 
@@ -224,10 +222,10 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
             inwoners = period_inwoners_field(layer.fields().names())
             feedback.pushInfo(self.tr("{}: inwoners voor de grafiek uit veld {}.").format(label, inwoners or "(geen)"))
             dates = [
-                _date(period[0], 1, 1),
-                _date(period[1], 12, 31),
-                _date(shown_from, 1, 1),
-                _date(shown_until, 1, 1),
+                QDate(period[0], 1, 1),
+                QDate(period[1], 12, 31),
+                QDate(shown_from, 1, 1),
+                QDate(shown_until, 1, 1),
             ]
             for feature in layer.getFeatures():
                 if feedback.isCanceled():
@@ -307,70 +305,3 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
                     ).format(output.split("|")[0])
                 )
         return {}
-
-
-def date_fields():
-    """Date fields made by QGIS itself (a memory layer's), so no QVariant/QMetaType type constant is needed."""
-    from qgis.core import QgsVectorLayer
-
-    spec = "&".join(f"field={name}:date" for name in DATE_FIELDS)
-    scratch = QgsVectorLayer(f"None?{spec}", "datums", "memory")
-    return [scratch.fields().field(name) for name in DATE_FIELDS]
-
-
-def _date(year, month, day):
-    from qgis.PyQt.QtCore import QDate
-
-    return QDate(year, month, day)
-
-
-def period_inwoners_field(names):
-    """The inhabitants of the period's end year: kwbYYYY_<inwoners> with the highest year, else the layer's."""
-    from ..veerkracht_plugin.core.detect import column_names
-    from ..veerkracht_plugin.layer_queries import INWONERS_FIELDS
-
-    wanted = {n.lower() for n in column_names()["inwoners"]} | {n.lower() for n in INWONERS_FIELDS}
-    joined = [
-        (int(m.group(1)), n) for n in names if (m := re.match(r"kwb(\d{4})_(.+)$", n)) and m.group(2).lower() in wanted
-    ]
-    if joined:
-        return max(joined)[1]
-    return next((n for n in names if n.lower() in wanted), None)
-
-
-def temporal_mode():
-    """Feature start and end date from fields: Qgis.VectorTemporalMode on QGIS 3.36+, the old enum before."""
-    from qgis.core import Qgis, QgsVectorLayerTemporalProperties
-
-    enum = getattr(Qgis, "VectorTemporalMode", None)
-    if enum is not None:
-        return enum.FeatureDateTimeStartAndEndFromFields
-    return QgsVectorLayerTemporalProperties.TemporalMode.ModeFeatureDateTimeStartAndEndFromFields
-
-
-def set_temporal(layer):
-    """Signalering style, and the temporal controller plays the periods (geldig_van until geldig_tot)."""
-    from ..veerkracht_plugin.styling import load_style
-
-    load_style(layer, "signalering")
-    properties = layer.temporalProperties()
-    properties.setMode(temporal_mode())
-    properties.setStartField("geldig_van")
-    properties.setEndField("geldig_tot")
-    properties.setIsActive(True)
-
-
-class TemporalPostProcessor(QgsProcessingLayerPostProcessorInterface):
-    """When the series is loaded: its name, the signalering style and the temporal settings. QGIS does not own
-    post-processors: the last few stay referenced here."""
-
-    alive = []
-
-    def __init__(self, name):
-        super().__init__()
-        self.name = name
-        TemporalPostProcessor.alive = TemporalPostProcessor.alive[-31:] + [self]
-
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
-        layer.setName(self.name)
-        set_temporal(layer)

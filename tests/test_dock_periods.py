@@ -145,7 +145,7 @@ def test_periods_and_history_of_a_temporary_or_filtered_layer(qgis_iface, series
 def test_the_series_keeps_playing_one_period_at_a_time_in_the_dock(qgis_iface, series):  # noqa: F811
     """Found in the desktop: after the dock styled the series, its temporal properties were off and the periods
     drew over each other."""
-    from veerkracht.processing_algorithms.time_series import set_temporal
+    from veerkracht.processing_algorithms.support.series_layer import set_temporal
 
     project = QgsProject.instance()
     project.clear()

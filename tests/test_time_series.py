@@ -117,7 +117,7 @@ def test_temporal_settings_and_a_range_per_feature(series):
 def test_post_processor_sets_temporal_properties(series):
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback
 
-    from veerkracht.processing_algorithms.time_series import TemporalPostProcessor
+    from veerkracht.processing_algorithms.support.series_layer import TemporalPostProcessor
 
     target, _, _ = series
     layer = QgsVectorLayer(str(target), "reeks", "ogr")

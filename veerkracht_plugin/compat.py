@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProcessingFeatureSource,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterNumber,
+    QgsVectorLayerTemporalProperties,
     QgsWkbTypes,
 )
 
@@ -117,6 +118,14 @@ def text_or_none(value):
     value = as_python(value)
     return None if value is None or str(value) == "" else str(value)
 
+
+# a layer's features start and end at dates in two fields: Qgis.VectorTemporalMode from QGIS 3.36 on
+_TEMPORAL_MODE = getattr(Qgis, "VectorTemporalMode", None)
+TEMPORAL_FROM_FIELDS = (
+    _TEMPORAL_MODE.FeatureDateTimeStartAndEndFromFields
+    if _TEMPORAL_MODE is not None
+    else QgsVectorLayerTemporalProperties.TemporalMode.ModeFeatureDateTimeStartAndEndFromFields
+)
 
 RD_NEW_AUTHID = "EPSG:28992"
 
