@@ -162,7 +162,7 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
         return {self.OUTPUT: dest, self.CHARTS: "; ".join(charts)}
 
     def _maps(self, parameters, context, feedback, period, text):
-        import processing
+        from .support.child import run_child
 
         lbm_start, lbm_end, kwb_start, kwb_end = period
         params = {
@@ -181,9 +181,7 @@ class TimeSeriesAlgorithm(VeerkrachtAlgorithm):
             if value:
                 params[name] = value
         try:
-            result = processing.run(
-                "veerkracht:makemaps", params, context=context, feedback=feedback, is_child_algorithm=True
-            )
+            result = run_child("veerkracht:makemaps", params, context, feedback)
         except QgsProcessingException as error:
             raise QgsProcessingException(self.tr("{} mislukt: {}").format(text, error)) from error
         feedback.pushInfo(f"{text}: {result['REFERENTIESET']}")

@@ -207,6 +207,11 @@ def test_makemaps_on_the_national_reference_set(services, tmp_path):
     )
     assert "Referentieset Nederland" in national["REFERENTIESET"] and "referentie_2023" in national["REFERENTIESET"]
     assert "Referentieset Nederland" not in local["REFERENTIESET"]
+    from veerkracht.veerkracht_plugin.atlas import sources_text
+
+    nl_layer = QgsVectorLayer(str(tmp_path / "nl.gpkg"), "nl", "ogr")
+    for text in (national["REFERENTIESET"], sources_text(nl_layer, national["REFERENTIESET"])):
+        assert text.count("Referentieset") == 1, text  # the atlas footer said it three times (QA pass)
     on_nl = {f["buurtcode"]: f for f in QgsVectorLayer(str(tmp_path / "nl.gpkg"), "nl", "ogr").getFeatures()}
     on_baarn = {f["buurtcode"]: f for f in QgsVectorLayer(str(tmp_path / "gemeente.gpkg"), "b", "ogr").getFeatures()}
     assert set(on_nl) == set(on_baarn) and len(on_nl) == 21

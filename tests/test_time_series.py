@@ -129,6 +129,14 @@ def test_post_processor_sets_temporal_properties(series):
     sip.delete(layer)
 
 
+def test_the_log_says_each_period_in_words_not_as_raw_results(series):
+    """QA pass: each period's inner run logged "Resultaten: {'OUTPUT': 'Veerkrachtkaarten_25440f6e...'}"."""
+    _, _, feedback = series
+    raw = [line for line in feedback.log.splitlines() if "'REFERENTIESET'" in line]  # the outer run's own is QGIS'
+    assert raw == []
+    assert sum(line.startswith("Periode ") and "referentieset" in line.lower() for line in feedback.infos) >= 2
+
+
 def test_chart_beside_the_output_is_not_blank(series):
     target, result, feedback = series
     chart = target.parent / "baarn-reeks signalering Baarn.png"

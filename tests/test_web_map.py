@@ -391,9 +391,11 @@ def test_dock_button_opens_the_web_map_for_the_gemeente_shown(qgis_iface, utrech
     try:
         widget.select_gemeenten({"GM0344"})
         widget.web_map_button.click()
-        assert opened_dialogs == [("veerkracht:webkaart", {"INPUT": layer.id(), "GEMEENTEN": "GM0344"})]
-        page = tmp_path / "dock.html"
-        results = run("webkaart", {**opened_dialogs[0][1], "OUTPUT": str(page)})
+        page = utrecht_maps.parent / "webkaart-gm0344.html"  # beside the maps: a temporary page is lost (QA pass)
+        assert opened_dialogs == [
+            ("veerkracht:webkaart", {"INPUT": layer.id(), "GEMEENTEN": "GM0344", "OUTPUT": str(page)})
+        ]  # this layer has no gemeentenaam: named after the code
+        results = run("webkaart", opened_dialogs[0][1])
         assert results["BUURTEN"] == 111 and page.is_file()
     finally:
         widget.disconnect_project()

@@ -234,7 +234,9 @@ def reference_text(reference, plan):
         reference = (
             f"Referentieset Nederland: elke klasse vergelijkt met alle buurten van het land ({own} buurten van de "
             f"buurtlaag en {added} andere uit '{table}'); de kaart toont alleen de buurten van de buurtlaag. "
-            + reference.replace("buurten van de invoerlaag", "buurten van deze referentieset")
+            + reference.removeprefix("Referentieset: ").replace(
+                "buurten van de invoerlaag", "buurten van deze referentieset"
+            )
         )
     if plan.start_layer:
         from .start_layer import MATCH_SHARE

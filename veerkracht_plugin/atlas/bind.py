@@ -39,9 +39,10 @@ def sources_text(layer, reference):
         "CBS Kerncijfers wijken en buurten" + (f" ({', '.join(kwb)})" if kwb else ""),
         "CBS / Kadaster wijk- en buurtkaart (CC-BY 4.0).",
     ]
-    reference = reference.removeprefix("Referentieset: ")  # the layer metadata may say it already
+    if not reference.startswith("Referentieset"):  # the layer metadata says it already ('Referentieset Nederland')
+        reference = f"Referentieset: {reference}"
     return (
-        ", ".join(parts) + f"\nReferentieset: {reference}\n"
+        ", ".join(parts) + f"\n{reference}\n"
         "Indeling: Veerkracht-plugin (reconstructie van de Aedes-veerkrachtkaarten, zie docs/methode.md)."
     )
 

@@ -1,4 +1,5 @@
-"""Where the dock's other outputs go: an atlas PDF beside the maps it is made of, under a free name."""
+"""Where the dock's other outputs go: an atlas PDF or a web page beside the maps it is made of, under a free
+name (a temporary file is lost on closing QGIS)."""
 
 from pathlib import Path
 
@@ -13,7 +14,7 @@ def layer_folder(layer):
     return path.parent if path.is_file() else None
 
 
-def atlas_pdf(folder, gemeenten, layer_name):
-    """A PDF path in ``folder`` that does not exist yet: atlas-<gemeente(n)>.pdf, else atlas-<layer>.pdf."""
+def beside(folder, kind, suffix, gemeenten, layer_name):
+    """A path in ``folder`` that does not exist yet: <kind>-<gemeente(n)><suffix>, else <kind>-<layer><suffix>."""
     names = "-".join(gemeente.name for gemeente in gemeenten) if 0 < len(gemeenten) <= 3 else layer_name
-    return free_path(Path(folder) / f"atlas-{slug(names) or 'veerkracht'}.pdf")
+    return free_path(Path(folder) / f"{kind}-{slug(names) or 'veerkracht'}{suffix}")

@@ -23,7 +23,7 @@ from ..layer_queries import (
 from ..styling import apply_styles, style_name
 from .fetch import FetchSection
 from .figures import GemeenteFigures, live_figures
-from .outputs import atlas_pdf, layer_folder
+from .outputs import beside, layer_folder
 from .periods import PERIOD_FIELD
 from .sections import USER_ROLE, DockSections
 from .state import DockMemory, keeping_clean
@@ -294,21 +294,24 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
         closing QGIS)."""
         import processing
 
-        gemeenten = self.chosen_gemeenten()
-        if not gemeenten and self.figures is not None and len(self.figures.gemeenten) == 1:
-            gemeenten = self.figures.gemeenten
-        folder = layer_folder(self.layer) or self.fetch_section.output_folder()
         processing.execAlgorithmDialog(
             ATLAS_ALGORITHM,
             {
                 "INPUT": self.layer.id() if self.layer else None,
                 "GEMEENTE": ",".join(g.code for g in self.chosen_gemeenten()),
-                "OUTPUT": str(atlas_pdf(folder, gemeenten, self.layer.name() if self.layer else "")),
+                "OUTPUT": self._beside_the_maps("atlas", ".pdf"),
             },
         )
 
+    def _beside_the_maps(self, kind, suffix):
+        gemeenten = self.chosen_gemeenten()
+        if not gemeenten and self.figures is not None and len(self.figures.gemeenten) == 1:
+            gemeenten = self.figures.gemeenten
+        folder = layer_folder(self.layer) or self.fetch_section.output_folder()
+        return str(beside(folder, kind, suffix, gemeenten, self.layer.name() if self.layer else ""))
+
     def make_web_map(self):
-        """The web map's dialog for the layer and gemeenten shown; the user picks where the page goes."""
+        """The web map's dialog for the layer and gemeenten shown, the page beside the maps."""
         import processing
 
         processing.execAlgorithmDialog(
@@ -316,6 +319,7 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
             {
                 "INPUT": self.layer.id() if self.layer else None,
                 "GEMEENTEN": ",".join(g.code for g in self.chosen_gemeenten()),
+                "OUTPUT": self._beside_the_maps("webkaart", ".html"),
             },
         )
 
