@@ -238,3 +238,23 @@ def test_reapplying_styles_keeps_every_named_style(baarn_maps, second_active):
             assert record.currentStyle == style_name(map_id)
     finally:
         QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_storing_styles_in_a_new_geopackage_logs_no_warning(provider, shared_data, tmp_path):
+    """QA pass: every dock run put QGIS' warning 'Geen stijlen beschikbaar in database' in the log, from asking a
+    fresh GeoPackage which old styles to delete."""
+    from qgis.core import QgsApplication
+
+    messages = []
+
+    def heard(message, tag, level):
+        messages.append(message)
+
+    log = QgsApplication.messageLog()
+    log.messageReceived.connect(heard)
+    try:
+        run("makemaps", {**baarn_job(shared_data), "OUTPUT": str(tmp_path / "vers.gpkg")})
+        QgsApplication.processEvents()
+    finally:
+        log.messageReceived.disconnect(heard)
+    assert "No styles available on DB" not in messages and not [m for m in messages if "Geen stijlen" in m]

@@ -27,3 +27,15 @@ def geopackage_tables(path):
             return [row[0] for row in db.execute("select table_name from gpkg_contents")]
     except sqlite3.Error:
         return []
+
+
+def has_table(path, name):
+    """Whether the GeoPackage (any SQLite file) at ``path`` has a table ``name``, registered or not; read only."""
+    try:
+        with sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True) as db:
+            return (
+                db.execute("select 1 from sqlite_master where type = 'table' and name = ?", (name,)).fetchone()
+                is not None
+            )
+    except sqlite3.Error:
+        return False

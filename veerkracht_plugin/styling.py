@@ -198,7 +198,12 @@ def store_styles_in_geopackage(layer, active_map_id):
 
 def _delete_stored_styles(layer):
     """Remove earlier stored veerkracht styles first: saving over one makes QGIS ask "overwrite?" in a
-    message box whenever a GUI exists (also under qgis_process, where nobody can answer it)."""
+    message box whenever a GUI exists (also under qgis_process, where nobody can answer it). A GeoPackage without
+    a styles table has none to delete: asking QGIS would log the warning "Geen stijlen beschikbaar in database"."""
+    from .geopackage import has_table
+
+    if not has_table(layer.source().split("|")[0], "layer_styles"):
+        return
     _, ids, names, _, _ = layer.listStylesInDatabase()
     for style_id, name in zip(ids, names):
         if name in MAP_IDS:
