@@ -235,3 +235,16 @@ def test_the_history_names_the_buurt(dock_on_series):
     layer.selectByIds([feature.id()])
     caption = widget.periods.caption.text()
     assert f"{feature['buurtnaam']} ({feature['buurtcode']})" in caption, caption
+
+
+def test_the_history_stays_when_another_period_is_chosen(dock_on_series):
+    """QA pass: after switching period the heading still named the buurt but the history table was empty."""
+    widget, layer = dock_on_series
+    feature = next(layer.getFeatures())
+    layer.selectByIds([feature.id()])
+    rows = widget.periods.history.rowCount()
+    assert rows >= 2
+    combo = widget.periods.combo
+    combo.setCurrentIndex((combo.currentIndex() + 1) % combo.count())
+    assert [f["buurtcode"] for f in layer.selectedFeatures()] == [feature["buurtcode"]]
+    assert widget.periods.history.rowCount() == rows

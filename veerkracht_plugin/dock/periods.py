@@ -77,6 +77,19 @@ class PeriodPanel(QWidget):
             return ""
         return f"{QgsExpression.quotedColumnRef(PERIOD_FIELD)} = {QgsExpression.quotedString(period)}"
 
+    def selected_codes(self):
+        """The codes of the selected buurten of the layer."""
+        code_field = find_column(self.layer.fields().names(), LAYER_KEY_CANDIDATES)
+        if code_field is None:
+            return []
+        return [code for f in self.layer.selectedFeatures() if (code := text_or_none(f[code_field]))]
+
+    def select_codes(self, codes):
+        """Select the features of these buurt codes among those the layer shows now (its period)."""
+        code_field = find_column(self.layer.fields().names(), LAYER_KEY_CANDIDATES)
+        values = ", ".join(QgsExpression.quotedValue(code) for code in codes)
+        self.layer.selectByExpression(f"{QgsExpression.quotedColumnRef(code_field)} IN ({values})")
+
     def show_buurt(self, feature, map_id, history):
         """The classes of ``feature``'s buurt in every period, for map ``map_id``; ``history`` as
         GemeenteFigures.history (buurt code -> [(period, {map id: class code})])."""

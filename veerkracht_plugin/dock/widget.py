@@ -189,8 +189,11 @@ class VeerkrachtDock(DockMemory, DockSections, QgsDockWidget):
     def _apply_choice(self):
         """Filter the layer to the dock's choice; False (and a warning) when the layer refuses the filter."""
         expression = self._choice_expression()
+        buurten = self.periods.selected_codes() if self.periods.layer is not None else []
         with keeping_clean(self.project):  # browsing, not editing: the filter is the dock's view
             applied = self.layer.setSubsetString(expression)
+        if buurten:  # another period: the same buurten stay selected, so their history stays shown
+            self.periods.select_codes(buurten)
         if not applied:
             self.iface.messageBar().pushWarning(
                 "Veerkracht", f"Filter werkt niet op laag {self.layer.name()}: {expression}"
