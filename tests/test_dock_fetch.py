@@ -149,6 +149,20 @@ def test_years_offered_from_the_catalogue_with_its_defaults(section):
     assert not widget.refresh.isChecked()
 
 
+def test_a_year_that_cannot_pair_is_greyed_out(section):
+    """QA pass: the end year offered years up to the begin year, the begin year the last year."""
+    widget, _ = section
+
+    def selectable(combo):
+        return [combo.itemData(r) for r in range(combo.count()) if combo.model().item(r).isEnabled()]
+
+    assert max(selectable(widget.begin_year)) < 2023 and min(selectable(widget.end_year)) > 2019
+    widget.begin_year.setCurrentIndex(widget.begin_year.findData(2021))
+    assert min(selectable(widget.end_year)) == 2022 and 2021 in selectable(widget.begin_year)
+    widget.end_year.setCurrentIndex(widget.end_year.findData(2022))
+    assert max(selectable(widget.begin_year)) == 2021
+
+
 def test_the_chosen_years_are_fetched(section):
     widget, fake = section
     widget.choose("GM0308")

@@ -18,7 +18,7 @@ from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QLabel, QPushB
 
 from ..layer_queries import is_veerkracht_layer
 from ..sources.gemeenten import find_gemeenten, gemeenten, name_key
-from .fetch_parts import breakable, discard, empty_edition, free_path, layer_names, slug, year_row
+from .fetch_parts import breakable, discard, empty_edition, free_path, keep_years_apart, layer_names, slug, year_row
 from .sections import guard_wheel
 
 FETCH = "veerkracht:opendata"
@@ -96,6 +96,7 @@ class FetchSection(QgsCollapsibleGroupBox):
         guard_wheel(self, self.gemeente, self.begin_year, self.end_year)
         self._say(problem)
         self._restore_choice()
+        keep_years_apart(self.begin_year, self.end_year)
         self.button.clicked.connect(self.start)
         for combo in (self.gemeente, self.begin_year, self.end_year):
             combo.currentIndexChanged.connect(self._choice_changed)
@@ -124,6 +125,7 @@ class FetchSection(QgsCollapsibleGroupBox):
             if combo.currentData():
                 settings.setValue(f"{SETTINGS_GROUP}/{key}", combo.currentData())
         settings.setValue(f"{SETTINGS_GROUP}/landelijk", self.national.isChecked())
+        keep_years_apart(self.begin_year, self.end_year)
         if not self.running:
             self._say("")
 

@@ -45,6 +45,14 @@ def year_row(parent):
     return row, begin, end, ""
 
 
+def keep_years_apart(begin, end):
+    """Grey out the years that cannot pair with the other box's year: the begin year lies before the end year."""
+    for combo, other, fits in ((begin, end, lambda year, o: year < o), (end, begin, lambda year, o: year > o)):
+        chosen, model = other.currentData(), combo.model()
+        for row in range(combo.count()):
+            model.item(row).setEnabled(chosen is None or fits(combo.itemData(row), chosen))
+
+
 def unpublished_years(path):
     """The years whose kerncijfers bronnen.json marks as not yet published ('kerncijfers': {'gevuld': false}):
     the maps cannot be made from them, so the dock does not offer them."""
