@@ -9,6 +9,24 @@ from processing.tools import dataobjects
 from qgis.core import QgsProcessingFeedback, QgsProject, QgsVectorLayer
 
 
+@contextmanager
+def logged_messages():
+    """The messages QGIS' message log receives while the block runs (the Log Messages panel)."""
+    from qgis.core import QgsApplication
+
+    messages = []
+
+    def heard(message, _tag, _level):
+        messages.append(message)
+
+    log = QgsApplication.messageLog()
+    log.messageReceived.connect(heard)
+    try:
+        yield messages
+    finally:
+        log.messageReceived.disconnect(heard)
+
+
 class RecordingFeedback(QgsProcessingFeedback):
     """Keeps what an algorithm logs, so tests can assert on warnings and counts."""
 

@@ -9,6 +9,8 @@ from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication
 
+from helpers import logged_messages
+
 pytestmark = pytest.mark.usefixtures("provider")
 
 
@@ -417,7 +419,6 @@ def test_an_empty_edition_is_said_in_one_sentence_once(services, tmp_path, monke
     """A bronnen.json without the marker (a mirror, an older copy): end year 2024 is offered and chosen. The run
     stops after fetching with one Dutch sentence naming the empty year and the year to choose, logged once, and
     leaves no file behind."""
-    from qgis.core import QgsApplication
 
     from veerkracht.veerkracht_plugin.dock.fetch import FetchSection
 
@@ -425,20 +426,15 @@ def test_an_empty_edition_is_said_in_one_sentence_once(services, tmp_path, monke
     monkeypatch.setenv("VEERKRACHT_BRONNEN", str(services.write_bronnen(tmp_path / "spiegel.json", unmarked)))
     widget = FetchSection()
     widget.folder = tmp_path / "uit"
-    logged = []
-
-    def log(message, _tag, _level):
-        logged.append(message)
-
-    QgsApplication.messageLog().messageReceived.connect(log)
     try:
-        widget.choose("GM0308")
-        widget.national.setChecked(False)
-        assert 2024 in offered(widget.end_year)
-        widget.end_year.setCurrentIndex(widget.end_year.findData(2024))
-        widget.button.click()
-        wait_until_done(widget)
-        QCoreApplication.processEvents()
+        with logged_messages() as logged:
+            widget.choose("GM0308")
+            widget.national.setChecked(False)
+            assert 2024 in offered(widget.end_year)
+            widget.end_year.setCurrentIndex(widget.end_year.findData(2024))
+            widget.button.click()
+            wait_until_done(widget)
+            QCoreApplication.processEvents()
         status = widget.status.text().replace("\u200b", "")
         assert widget.added is None
         assert "2024" in status and "kies 2023" in status.lower(), status
@@ -446,7 +442,6 @@ def test_an_empty_edition_is_said_in_one_sentence_once(services, tmp_path, monke
         assert sum(status in message for message in logged) == 1, logged
         assert files_in(widget.folder) == []
     finally:
-        QgsApplication.messageLog().messageReceived.disconnect(log)
         sip.delete(widget)
         for layer in list(QgsProject.instance().mapLayers().values()):
             QgsProject.instance().removeMapLayer(layer)
@@ -454,23 +449,14 @@ def test_an_empty_edition_is_said_in_one_sentence_once(services, tmp_path, monke
 
 def test_a_failure_is_logged_once(section):
     """Found in the desktop (issue 24): the error of a failed run stood twice in the log."""
-    from qgis.core import QgsApplication
 
     widget, fake = section
     fake.fail("wijken-en-buurten", status=500, times=10)
-    logged = []
-
-    def log(message, _tag, _level):
-        logged.append(message)
-
-    QgsApplication.messageLog().messageReceived.connect(log)
-    try:
+    with logged_messages() as logged:
         widget.choose("GM0308")
         widget.national.setChecked(False)
         widget.button.click()
         wait_until_done(widget)
         QCoreApplication.processEvents()
-    finally:
-        QgsApplication.messageLog().messageReceived.disconnect(log)
     error = widget.status.text().replace("\u200b", "").split(": ", 1)[1]
     assert sum(error in message for message in logged) == 1, [m for m in logged if error in m]

@@ -9,7 +9,7 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtGui import QColor
 
 from conftest import REPO
-from helpers import RecordingFeedback, run
+from helpers import RecordingFeedback, logged_messages, run
 
 pytestmark = pytest.mark.usefixtures("provider")
 
@@ -245,16 +245,7 @@ def test_storing_styles_in_a_new_geopackage_logs_no_warning(provider, shared_dat
     fresh GeoPackage which old styles to delete."""
     from qgis.core import QgsApplication
 
-    messages = []
-
-    def heard(message, tag, level):
-        messages.append(message)
-
-    log = QgsApplication.messageLog()
-    log.messageReceived.connect(heard)
-    try:
+    with logged_messages() as messages:
         run("makemaps", {**baarn_job(shared_data), "OUTPUT": str(tmp_path / "vers.gpkg")})
         QgsApplication.processEvents()
-    finally:
-        log.messageReceived.disconnect(heard)
     assert "No styles available on DB" not in messages and not [m for m in messages if "Geen stijlen" in m]

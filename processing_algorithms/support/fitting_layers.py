@@ -6,9 +6,7 @@ says in Dutch before running what is missing or does not fit."""
 from qgis.core import QgsProject
 
 from ...veerkracht_plugin.compat import POINT_GEOMETRY
-
-ATLAS_ROLE, COVERAGE = "veerkracht/atlas", "dekking"  # as atlas/project.py marks its wijken layer
-SERIES_FIELD = "periode_begin"  # a time series: one feature per buurt and period
+from .series_layer import DATE_FIELDS
 
 
 def _project_layers():
@@ -32,7 +30,9 @@ def is_point_layer(layer):
 
 def is_own_output(layer):
     """A layer the atlas added, or a time series: made by the plugin, but not one edition of buurten."""
-    return layer.customProperty(ATLAS_ROLE) == COVERAGE or SERIES_FIELD in layer.fields().names()
+    from ...veerkracht_plugin.atlas.project import COVERAGE_ROLE, ROLE
+
+    return layer.customProperty(ROLE) == COVERAGE_ROLE or DATE_FIELDS[0] in layer.fields().names()
 
 
 def is_maps_layer(layer):

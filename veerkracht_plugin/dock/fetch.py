@@ -16,9 +16,10 @@ from qgis.gui import QgsCollapsibleGroupBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QCompleter, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
+from ..geopackage import geopackage_tables
 from ..layer_queries import is_veerkracht_layer
 from ..sources.gemeenten import find_gemeenten, gemeenten, name_key
-from .fetch_parts import breakable, discard, empty_edition, free_path, keep_years_apart, layer_names, slug, year_row
+from .fetch_parts import breakable, discard, empty_edition, free_path, keep_years_apart, slug, year_row
 from .sections import guard_wheel
 
 FETCH = "veerkracht:opendata"
@@ -226,7 +227,7 @@ class FetchSection(QgsCollapsibleGroupBox):
         if not ok:
             return self._stop(_failure("Ophalen mislukt", feedback))
         path = results["OUTPUT"]
-        years = sorted(int(n.split("_")[1]) for n in layer_names(path) if n.startswith("buurten_"))
+        years = sorted(int(n.split("_")[1]) for n in geopackage_tables(path) if n.startswith("buurten_"))
         empty = empty_edition(path, years, (self.begin_year, self.end_year))
         if empty:  # the maps cannot be made: said here in one sentence, instead of makemaps' longer failure
             feedback.log_error(empty)

@@ -112,11 +112,6 @@ def breakable(text):
     return re.sub(rf"\S{{{LONGEST_UNBROKEN},}}", split, text or "")
 
 
-def layer_names(path):
-    with sqlite3.connect(str(path)) as db:
-        return [row[0] for row in db.execute("select table_name from gpkg_contents")]
-
-
 def slug(name):
     return "".join(c if c.isalnum() else "-" for c in name).strip("-").lower()
 
